@@ -1,0 +1,67 @@
+"""The native JSON API: /api/v1/…, described at /api/openapi.json, browsable at /api/docs."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as SchemaValidationError
+
+from kith.api.auth import InvalidToken
+from kith.api.routes import me, people
+
+api = NinjaAPI(
+    title="Kith API",
+    version="1",
+    description="The native API of Kith. Authenticate with a personal access token "
+    "(Settings → API tokens) as `Authorization: Bearer kith_…`.",
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+
+
+def _error(request, status: int, error: str, detail=None):
+    return api.create_response(request, {"error": error, "detail": detail}, status=status)
+
+
+@api.exception_handler(DjangoValidationError)
+def on_domain_error(request, exc: DjangoValidationError):
+    detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+    return _error(request, 422, "invalid", detail)
+
+
+@api.exception_handler(SchemaValidationError)
+def on_schema_error(request, exc: SchemaValidationError):
+    detail = [
+        {"field": ".".join(str(p) for p in e.get("loc", ())[1:]) or None, "message": e.get("msg")}
+        for e in exc.errors
+    ]
+    return _error(request, 422, "invalid_request", detail)
+
+
+@api.exception_handler(Http404)
+def on_not_found(request, exc: Http404):
+    return _error(request, 404, "not_found", str(exc) or "Not found.")
+
+
+@api.exception_handler(InvalidToken)
+def on_invalid_token(request, exc: InvalidToken):
+    return _error(request, 401, "invalid_token", "The access token is invalid or revoked.")
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request, exc: AuthenticationError):
+    return _error(request, 401, "unauthorized", "Send a valid access token as a Bearer token.")
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc: HttpError):
+    names = {400: "bad_request", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
+             409: "conflict", 413: "too_large", 429: "rate_limited"}
+    return _error(request, exc.status_code, names.get(exc.status_code, "error"), str(exc))
+
+
+api.add_router("/v1/me", me.router)
+api.add_router("/v1/people", people.router)

@@ -1,0 +1,67 @@
+"""Turning people and contact fields into API dictionaries (one place for every endpoint)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+from kith.people.access import visible_fields
+from kith.people.models import AccessToken, ContactField, Person
+from kith.relationships.access import connection_between
+
+
+def field_dict(field: ContactField) -> dict:
+    return {
+        "id": str(field.pk),
+        "kind": field.kind,
+        "label": field.label,
+        "value": field.value,
+        "visibility": field.visibility,
+        "position": field.position,
+        "updated_at": field.updated_at,
+    }
+
+
+def person_summary_dict(person: Person) -> dict:
+    return {
+        "id": str(person.pk),
+        "handle": person.handle,
+        "display_name": person.display_name,
+        "avatar_url": settings.BASE_URL + person.avatar_url if person.avatar else "",
+        "url": settings.BASE_URL + person.get_absolute_url(),
+    }
+
+
+def person_dict(viewer, person: Person) -> dict:
+    """Return `person` as `viewer` may see them."""
+    connection = connection_between(person, viewer)
+    return {
+        **person_summary_dict(person),
+        "bio": person.bio,
+        "interests": list(person.interests.values_list("tag", flat=True)),
+        "fields": [field_dict(f) for f in visible_fields(viewer, person)],
+        "connected": connection is not None,
+        "connected_since": connection.since if connection else None,
+        "how_met": connection.how_met if connection else None,
+        "joined_at": person.date_joined,
+    }
+
+
+def me_dict(person: Person) -> dict:
+    return {
+        **person_dict(person, person),
+        "email": person.email,
+        "email_confirmed": person.email_confirmed,
+        "reading_capacity": person.reading_capacity,
+        "invitation_policy": person.invitation_policy,
+    }
+
+
+def token_dict(token: AccessToken) -> dict:
+    return {
+        "id": str(token.pk),
+        "name": token.name,
+        "prefix": token.prefix,
+        "created_at": token.created_at,
+        "last_used_at": token.last_used_at,
+        "revoked_at": token.revoked_at,
+    }

@@ -1,0 +1,18 @@
+"""The ASGI entry point uvicorn serves.
+
+Django's own ASGI handler runs each sync view on a fresh thread, which opens a new database
+connection per request (DESIGN.md §7). Instead the WSGI app runs on a fixed pool of threads
+(a2wsgi), so each thread keeps its connection; async streaming endpoints can be routed to
+Django's ASGI handler here when they come.
+"""
+
+import os
+
+from a2wsgi import WSGIMiddleware
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kith.settings")
+
+from django.conf import settings  # noqa: E402
+from django.core.wsgi import get_wsgi_application  # noqa: E402
+
+application = WSGIMiddleware(get_wsgi_application(), workers=settings.KITH_THREADS)

@@ -1,0 +1,185 @@
+"""The `kith` command: run the server and worker, load the demo network, manage the site."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
+
+app = typer.Typer(help="Kith: a self-hosted, relationship-first social network.", no_args_is_help=True)
+console = Console()
+
+
+def _django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kith.settings")
+    import django
+
+    django.setup()
+
+
+def _migrate() -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+
+
+def _print_demo_logins() -> None:
+    from kith.demo import DEMO_PASSWORD, STAFF_HANDLE
+    from kith.people.models import Person
+
+    table = Table(title="Demo logins (password for all: " + DEMO_PASSWORD + ")")
+    table.add_column("handle")
+    table.add_column("name")
+    for person in Person.objects.filter(email__endswith="@example.org").order_by("id")[:6]:
+        role = " (staff)" if person.handle == STAFF_HANDLE else ""
+        table.add_row(f"@{person.handle}", person.display_name + role)
+    console.print(table)
+
+
+def _load_demo(people: int, seed: int) -> None:
+    from kith.demo import load_demo
+
+    with Progress(console=console, transient=True) as progress:
+        bar = progress.add_task("Creating the demo network", total=people)
+        result = load_demo(
+            people=people, seed=seed, progress=lambda n: progress.update(bar, completed=n)
+        )
+    console.print(
+        f"[green]Demo network:[/] {len(result.people)} people, {result.connections} connections."
+    )
+
+
+@app.command()
+def run(
+    host: Annotated[str | None, typer.Option(help="Address to listen on")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on")] = None,
+    worker: Annotated[bool, typer.Option(help="Start the background task worker")] = True,
+    demo: Annotated[bool, typer.Option(help="Load the demo network into an empty database")] = True,
+) -> None:
+    """Migrate, load the demo network on an empty database, then serve with the task worker."""
+    _django()
+    import uvicorn
+    from django.conf import settings
+
+    from kith.people.models import Person
+
+    _migrate()
+    if demo and not Person.objects.exists():
+        _load_demo(settings.KITH_DEMO_PEOPLE, seed=7)
+        _print_demo_logins()
+    host = host or settings.KITH_HOST
+    port = port or settings.KITH_PORT
+    worker_process = None
+    if worker:
+        worker_process = subprocess.Popen(
+            [sys.executable, "-m", "kith", "worker"], env={**os.environ}
+        )
+    console.print(f"[bold]Kith[/] is serving on http://{host}:{port}  (Ctrl-C stops it)")
+    try:
+        uvicorn.run(
+            "kith.asgi:application", host=host, port=port, lifespan="off", log_level="info",
+            access_log=False,
+        )
+    finally:
+        if worker_process is not None:
+            worker_process.terminate()
+            try:
+                worker_process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                worker_process.kill()
+        console.print("Kith stopped.")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option()] = "127.0.0.1",
+    port: Annotated[int, typer.Option()] = 8000,
+    workers: Annotated[int, typer.Option(help="uvicorn processes")] = 1,
+) -> None:
+    """Serve the web app only (no migrations, no worker): for benchmarks and process managers."""
+    _django()
+    import uvicorn
+
+    uvicorn.run(
+        "kith.asgi:application", host=host, port=port, lifespan="off", workers=workers,
+        log_level="warning", access_log=False,
+    )
+
+
+@app.command()
+def worker() -> None:
+    """Run the background task worker (django-tasks, database backend)."""
+    _django()
+    from django.core.management import call_command
+
+    call_command("db_worker", reload=False)
+
+
+@app.command("demo")
+def demo_command(
+    people: Annotated[int, typer.Option(min=1, max=100_000, help="How many people")] = 40,
+    seed: Annotated[int, typer.Option(help="Seed: the same seed gives the same network")] = 7,
+) -> None:
+    """Create a believable, deterministic demo network."""
+    _django()
+    _migrate()
+    _load_demo(people, seed)
+    _print_demo_logins()
+
+
+@app.command()
+def migrate() -> None:
+    """Apply database migrations."""
+    _django()
+    _migrate()
+    console.print("[green]Database is up to date.[/]")
+
+
+@app.command()
+def connect(
+    handle: str, other: str,
+    how: Annotated[str, typer.Option(help="in_person, call, worked_together, …")] = "in_person",
+) -> None:
+    """Connect two people who have met (an admin tool until invitations arrive)."""
+    _django()
+    from kith.people.models import Person
+    from kith.relationships.actions import connection_create
+
+    people = {p.handle: p for p in Person.objects.filter(handle__in=[handle, other])}
+    missing = [h for h in (handle, other) if h not in people]
+    if missing:
+        console.print(f"[red]No such person:[/] {', '.join(missing)}")
+        raise typer.Exit(2)
+    connection_create(person=people[handle], other=people[other], how_met=how)
+    console.print(f"@{handle} and @{other} are connected.")
+
+
+@app.command("settings")
+def show_settings() -> None:
+    """List every environment variable Kith reads, with its default."""
+    _django()
+    from kith.envvars import REGISTRY
+
+    table = Table("variable", "default", "meaning")
+    for var in REGISTRY.values():
+        table.add_row(var.name, var.default, var.help)
+    console.print(table)
+
+
+@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def manage(ctx: typer.Context) -> None:
+    """Run a Django management command, e.g. `kith manage createsuperuser`."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kith.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["kith manage", *ctx.args])
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,116 @@
+"""A believable, deterministic demo network: the same seed gives the same people and graph."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from faker import Faker
+
+from kith.people import actions
+from kith.people.models import FieldKind, InvitationPolicy, Person, Visibility
+from kith.relationships.actions import connection_create
+from kith.relationships.models import Connection, HowMet
+
+DEMO_PASSWORD = "kith-demo-password"
+STAFF_HANDLE = "moderator"
+INTERESTS = [
+    "gardening", "python", "rust", "jazz", "climbing", "urbanism", "cycling", "photography",
+    "ux-research", "machine-learning", "cooking", "birding", "open-source", "parenting",
+    "running", "chess", "poetry", "history", "climate", "education", "design", "music",
+]
+BIOS = [
+    "Curious about {a} and {b}. Happy to swap notes over coffee.",
+    "I work on {a}; off hours it is mostly {b}.",
+    "Learning {a} in public. Ask me anything about {b}.",
+    "{a} by day, {b} by night. Always up for a good question.",
+    "Here to talk, not to broadcast. Into {a} and {b}.",
+]
+VISIBILITY_WEIGHTS = [(Visibility.PUBLIC, 4), (Visibility.CONNECTIONS, 5), (Visibility.ONLY_ME, 1)]
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    people: list[Person]
+    connections: int
+    staff: Person
+
+
+def _pick_visibility(rng: random.Random) -> str:
+    values, weights = zip(*VISIBILITY_WEIGHTS, strict=True)
+    return rng.choices(values, weights=weights)[0]
+
+
+def _handle_for(first: str, last: str, taken: set[str]) -> str:
+    base = "".join(ch for ch in f"{first}{last[:1]}".lower() if ch.isalnum())[:26] or "person"
+    handle, n = base, 1
+    while handle in taken:
+        n += 1
+        handle = f"{base}{n}"
+    taken.add(handle)
+    return handle
+
+
+def load_demo(
+    *, people: int = 40, seed: int = 7, progress: Callable[[int], None] | None = None
+) -> DemoResult:
+    """Create `people` people with cards, interests and connections, reproducibly from `seed`."""
+    rng = random.Random(seed)
+    fake = Faker("en_GB")
+    fake.seed_instance(seed)
+    password_hash = make_password(DEMO_PASSWORD)  # hashed once: Argon2 per person is slow
+    taken = set(Person.objects.values_list("handle", flat=True))
+    created: list[Person] = []
+    with transaction.atomic():
+        staff = Person.objects.filter(handle=STAFF_HANDLE).first() or actions.person_create(
+            handle=STAFF_HANDLE, display_name="Kith moderator", email="moderator@example.org",
+            password_hash=password_hash, confirmed=True, is_staff=True,
+        )
+        taken.add(STAFF_HANDLE)
+        for i in range(people):
+            first, last = fake.first_name(), fake.last_name()
+            handle = _handle_for(first, last, taken)
+            person = actions.person_create(
+                handle=handle, display_name=f"{first} {last}", email=f"{handle}@example.org",
+                password_hash=password_hash, confirmed=True,
+            )
+            a, b = rng.sample(INTERESTS, 2)
+            actions.person_update_profile(
+                person=person,
+                bio=rng.choice(BIOS).format(a=a.replace("-", " "), b=b.replace("-", " ")),
+                interests=rng.sample(INTERESTS, rng.randint(2, 5)),
+                reading_capacity=rng.choice([50, 80, 100, 150, 200]),
+                invitation_policy=rng.choice(InvitationPolicy.values),
+            )
+            card = [
+                (FieldKind.JOB_TITLE, "", fake.job()[:200]),
+                (FieldKind.ORGANISATION, "", fake.company()),
+                (FieldKind.LOCATION, "", fake.city()),
+                (FieldKind.EMAIL, "", f"{handle}@example.org"),
+                (FieldKind.PHONE, "", f"+44 7{rng.randint(100, 999)} {rng.randint(100000, 999999)}"),
+            ]
+            if rng.random() < 0.5:
+                card.append((FieldKind.WEBSITE, "", f"https://{handle}.example.org/"))
+            if rng.random() < 0.3:
+                card.append((FieldKind.CUSTOM, "Pronouns", rng.choice(["she/her", "he/him", "they/them"])))
+            for kind, label, value in card:
+                actions.contact_field_add(
+                    person=person, kind=kind, label=label, value=value,
+                    visibility=_pick_visibility(rng),
+                )
+            created.append(person)
+            if progress:
+                progress(i + 1)
+        before = Connection.objects.count()
+        for person in created:
+            for other in rng.sample(created, min(len(created), rng.randint(2, 6))):
+                if other.pk != person.pk:
+                    connection_create(
+                        person=person, other=other, how_met=rng.choice(HowMet.values[:4]),
+                    )
+    return DemoResult(
+        people=created, connections=Connection.objects.count() - before, staff=staff
+    )

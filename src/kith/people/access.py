@@ -1,0 +1,59 @@
+"""Who sees which person and which contact-card fields: the one rule, used by every surface.
+
+Missing and forbidden answer the same 404. Staff see what their relationship allows, like
+anyone else; moderation goes through the Django admin, not through the product's surfaces.
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from kith.core.ids import parse_id
+from kith.people.models import ContactField, Person, Visibility
+from kith.people.validators import normalise_handle
+from kith.relationships.access import Relationship, relationship_between
+
+_LEVELS_SELF = frozenset(Visibility.values)
+_LEVELS_CONNECTED = frozenset({Visibility.PUBLIC, Visibility.CONNECTIONS})
+_LEVELS_ANYONE = frozenset({Visibility.PUBLIC})
+
+
+def visibility_levels(relationship: Relationship) -> frozenset[str]:
+    """Return the field visibilities a viewer with `relationship` may see."""
+    if relationship.is_self:
+        return _LEVELS_SELF
+    if relationship.connected:
+        return _LEVELS_CONNECTED
+    return _LEVELS_ANYONE
+
+
+def people_visible_to(viewer) -> QuerySet[Person]:
+    """Return the people whose profile `viewer` may open (active, with a confirmed email)."""
+    return Person.objects.filter(is_active=True, email_confirmed_at__isnull=False)
+
+
+def access_person(viewer, handle: str) -> Person:
+    """Return the person with `handle` if `viewer` may see them, else raise Http404."""
+    handle = normalise_handle(handle)
+    if viewer is not None and viewer.is_authenticated and viewer.handle == handle:
+        return viewer
+    try:
+        return people_visible_to(viewer).get(handle=handle)
+    except Person.DoesNotExist:
+        raise Http404("No such person.") from None
+
+
+def visible_fields(viewer, person: Person) -> list[ContactField]:
+    """Return the contact-card fields of `person` that `viewer` may see, in card order."""
+    levels = visibility_levels(relationship_between(viewer, person))
+    return list(ContactField.objects.filter(person=person, visibility__in=levels))
+
+
+def access_own_field(person: Person, field_id: int | str) -> ContactField:
+    """Return `person`'s own contact field `field_id`, or raise Http404."""
+    field_id = parse_id(field_id)
+    field = ContactField.objects.filter(pk=field_id, person=person).first() if field_id else None
+    if field is None:
+        raise Http404("No such contact field.")
+    return field

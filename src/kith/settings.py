@@ -1,0 +1,261 @@
+"""Django settings for Kith: the one place every environment variable is read.
+
+Every variable is registered in `kith.envvars.REGISTRY` with its default and meaning;
+`kith settings` prints them and README.md documents them (a test keeps the two in step).
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+import dj_database_url
+
+from kith.envvars import env_bool, env_int, env_list, env_str
+
+SRC_DIR = Path(__file__).resolve().parent
+
+# --- Where data lives -------------------------------------------------------------------------
+VAR_DIR = Path(
+    env_str("KITH_VAR_DIR", "./var", "Folder for the SQLite database, secrets and uploaded media.")
+).resolve()
+MEDIA_ROOT = VAR_DIR / "media"
+STATIC_ROOT = VAR_DIR / "static"
+for _folder in (MEDIA_ROOT, STATIC_ROOT):
+    _folder.mkdir(parents=True, exist_ok=True)
+
+
+def _secret_from_file(name: str) -> str:
+    """Return the secret kept in VAR_DIR/name, generating it on first use."""
+    path = VAR_DIR / name
+    if not path.exists():
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+DEBUG = env_bool("KITH_DEBUG", False, "Show Django's debug pages. Never in production.")
+SECRET_KEY = env_str(
+    "KITH_SECRET_KEY", "", "Signing key. Empty: generated once into VAR_DIR/secret_key."
+) or _secret_from_file("secret_key")
+ALLOWED_HOSTS = env_list(
+    "KITH_ALLOWED_HOSTS",
+    ["127.0.0.1", "localhost", "testserver"],
+    "Host names this server answers to (comma-separated).",
+)
+BASE_URL = env_str(
+    "KITH_BASE_URL", "http://127.0.0.1:8000", "Public URL of the site, used in emails and links."
+).rstrip("/")
+CSRF_TRUSTED_ORIGINS = [BASE_URL]
+
+# --- Database ---------------------------------------------------------------------------------
+_database_url = env_str(
+    "DATABASE_URL", "", "Database URL (postgres://…). Empty: SQLite at VAR_DIR/kith.sqlite3."
+)
+_test_database_url = env_str(
+    "KITH_TEST_DATABASE_URL", "", "Used by the test suite instead of SQLite when set."
+)
+if _test_database_url:
+    _database_url = _test_database_url
+
+if _database_url:
+    DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=600)}
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": VAR_DIR / "kith.sqlite3",
+            "CONN_MAX_AGE": 600,
+            "OPTIONS": {
+                # IMMEDIATE takes the write lock at BEGIN, so concurrent writers queue on
+                # busy_timeout instead of failing with "database is locked" mid-transaction.
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+                "init_command": (
+                    "PRAGMA journal_mode=WAL;"
+                    "PRAGMA synchronous=NORMAL;"
+                    "PRAGMA foreign_keys=ON;"
+                    "PRAGMA temp_store=MEMORY;"
+                    "PRAGMA mmap_size=134217728;"
+                ),
+            },
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Applications -----------------------------------------------------------------------------
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
+    "ninja",
+    "kith.core",
+    "kith.people",
+    "kith.relationships",
+    "kith.api",
+    "kith.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "kith.core.middleware.SecurityHeadersMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "kith.urls"
+WSGI_APPLICATION = "kith.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "kith.web.context.site",
+            ],
+        },
+    }
+]
+
+# --- Accounts ---------------------------------------------------------------------------------
+AUTH_USER_MODEL = "people.Person"
+AUTHENTICATION_BACKENDS = ["kith.people.auth.HandleOrEmailBackend"]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "home"
+KITH_LOGIN_ATTEMPTS = env_int(
+    "KITH_LOGIN_ATTEMPTS", 10, "Failed log-ins allowed per handle and per IP address in a window."
+)
+KITH_LOGIN_WINDOW_SECONDS = env_int(
+    "KITH_LOGIN_WINDOW_SECONDS", 900, "Length of the failed log-in window, in seconds."
+)
+KITH_EMAIL_CONFIRM_MAX_AGE = env_int(
+    "KITH_EMAIL_CONFIRM_MAX_AGE", 3 * 24 * 3600, "Seconds an email confirmation link stays valid."
+)
+PASSWORD_RESET_TIMEOUT = 3600 * 3
+
+# --- Media ------------------------------------------------------------------------------------
+KITH_AVATAR_MAX_BYTES = env_int(
+    "KITH_AVATAR_MAX_BYTES", 5 * 1024 * 1024, "Largest avatar upload accepted, in bytes."
+)
+KITH_AVATAR_MAX_PIXELS = env_int(
+    "KITH_AVATAR_MAX_PIXELS", 25_000_000, "Largest avatar accepted, in pixels (width × height)."
+)
+KITH_AVATAR_SIZE = env_int("KITH_AVATAR_SIZE", 400, "Avatars are stored as squares of this side.")
+DATA_UPLOAD_MAX_MEMORY_SIZE = KITH_AVATAR_MAX_BYTES + 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
+MEDIA_URL = "/media/"
+
+# --- Email ------------------------------------------------------------------------------------
+_email_backend = env_str(
+    "KITH_EMAIL_BACKEND", "console", "How mail leaves: console (printed), smtp, or locmem (tests)."
+)
+EMAIL_BACKEND = {
+    "console": "django.core.mail.backends.console.EmailBackend",
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+    "locmem": "django.core.mail.backends.locmem.EmailBackend",
+}.get(_email_backend, _email_backend)
+EMAIL_HOST = env_str("KITH_SMTP_HOST", "localhost", "SMTP server host (with KITH_EMAIL_BACKEND=smtp).")
+EMAIL_PORT = env_int("KITH_SMTP_PORT", 25, "SMTP server port.")
+EMAIL_HOST_USER = env_str("KITH_SMTP_USER", "", "SMTP user name, if the server wants one.")
+EMAIL_HOST_PASSWORD = env_str("KITH_SMTP_PASSWORD", "", "SMTP password.")
+EMAIL_USE_TLS = env_bool("KITH_SMTP_STARTTLS", False, "Use STARTTLS on the SMTP connection.")
+EMAIL_USE_SSL = env_bool("KITH_SMTP_SSL", False, "Use implicit TLS on the SMTP connection.")
+DEFAULT_FROM_EMAIL = env_str(
+    "KITH_FROM_EMAIL", "Kith <kith@localhost>", "Sender of the mail Kith sends."
+)
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Background work, cache -------------------------------------------------------------------
+_redis_url = env_str("KITH_REDIS_URL", "", "Redis URL for a shared cache (scale). Empty: in-process.")
+if _redis_url:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _redis_url}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+_task_backend = env_str(
+    "KITH_TASK_BACKEND", "database", "Where tasks run: database (worker process) or immediate (inline)."
+)
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "database": "django_tasks_db.DatabaseBackend",
+            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+        }.get(_task_backend, _task_backend)
+    }
+}
+
+# --- Serving ----------------------------------------------------------------------------------
+KITH_HOST = env_str("KITH_HOST", "127.0.0.1", "Address `kith run` listens on.")
+KITH_PORT = env_int("KITH_PORT", 8000, "Port `kith run` listens on.")
+KITH_THREADS = env_int(
+    "KITH_THREADS", 8, "Fixed pool of threads running Django views (each keeps its DB connection)."
+)
+KITH_DEMO_PEOPLE = env_int("KITH_DEMO_PEOPLE", 40, "People in the demo network `kith run` loads.")
+
+# --- API --------------------------------------------------------------------------------------
+NINJA_PAGINATION_MAX_LIMIT = 100
+KITH_API_PAGE_MAX = env_int("KITH_API_PAGE_MAX", 100, "Largest page any API list returns.")
+
+# --- Internationalisation, security -----------------------------------------------------------
+LANGUAGE_CODE = "en"
+TIME_ZONE = env_str("KITH_TIME_ZONE", "UTC", "Server time zone (all stored times are aware, UTC).")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = BASE_URL.startswith("https://")
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {"kith": {"level": env_str("KITH_LOG_LEVEL", "INFO", "Log level of Kith's own logs.")}},
+}
