@@ -19,6 +19,8 @@ def _megabytes(size: int) -> str:
 def normalised_avatar(data: bytes) -> bytes:
     """Return `data` as a square WebP avatar without metadata, or raise ValidationError."""
     max_bytes = settings.KITH_AVATAR_MAX_BYTES
+    if not data:
+        raise ValidationError("The file is empty.", code="empty")
     if len(data) > max_bytes:
         raise ValidationError(
             f"The image is {_megabytes(len(data))}; the limit is {_megabytes(max_bytes)}.",

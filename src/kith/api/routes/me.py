@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import Http404
-from ninja import File, Router
+from ninja import File, Router, Status
 from ninja.files import UploadedFile
 
 from kith.api import auth
@@ -60,7 +60,7 @@ def list_fields(request):
 @router.post("/card", response={201: ContactFieldOut, **ERRORS}, summary="Add a card field")
 def add_field(request, payload: ContactFieldIn):
     field = actions.contact_field_add(person=request.auth, **payload.model_dump())
-    return 201, field_dict(field)
+    return Status(201, field_dict(field))
 
 
 @router.put("/card/order", response={200: list[ContactFieldOut], **ERRORS}, summary="Reorder my card")
@@ -89,7 +89,7 @@ def patch_field(request, field_id: str, payload: ContactFieldPatch):
 @router.delete("/card/{field_id}", response={204: None, **ERRORS}, summary="Remove a card field")
 def delete_field(request, field_id: str):
     actions.contact_field_remove(field=_own_field(request, field_id))
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/tokens", response={200: list[TokenOut], **ERRORS}, summary="List my access tokens")
@@ -103,4 +103,4 @@ def revoke_token(request, token_id: str):
     if token is None:
         raise Http404("No such token.")
     actions.access_token_revoke(token=token)
-    return 204, None
+    return Status(204, None)
