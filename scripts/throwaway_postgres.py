@@ -49,23 +49,42 @@ def main() -> int:
     log = os.path.join(workdir, "server.log")
     try:
         subprocess.run(
-            [*run_as, initdb, "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8",
-             "--no-sync"],
-            check=True, stdout=subprocess.DEVNULL,
+            [
+                *run_as,
+                initdb,
+                "-D",
+                data,
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--no-sync",
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
         )
         options = (
             f"-c listen_addresses=127.0.0.1 -c port={port} -c unix_socket_directories={workdir} "
             "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=100"
         )
-        subprocess.run([*run_as, pg_ctl, "-D", data, "-l", log, "-o", options, "-w", "start"],
-                       check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [*run_as, pg_ctl, "-D", data, "-l", log, "-o", options, "-w", "start"],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
         print(f"PostgreSQL started on 127.0.0.1:{port} (cluster in {workdir})", flush=True)
-        env = {**os.environ,
-               "KITH_TEST_DATABASE_URL": f"postgres://postgres@127.0.0.1:{port}/postgres"}
+        env = {
+            **os.environ,
+            "KITH_TEST_DATABASE_URL": f"postgres://postgres@127.0.0.1:{port}/postgres",
+        }
         return subprocess.run(command, env=env).returncode
     finally:
-        subprocess.run([*run_as, pg_ctl, "-D", data, "-m", "immediate", "-w", "stop"],
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(
+            [*run_as, pg_ctl, "-D", data, "-m", "immediate", "-w", "stop"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         shutil.rmtree(workdir, ignore_errors=True)
         # give the port back before the caller goes on
         time.sleep(0.2)

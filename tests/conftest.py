@@ -43,15 +43,21 @@ def _clear_cache():
 def alice(db) -> Person:
     person = make_person("alice")
     actions.contact_field_add(
-        person=person, kind=FieldKind.ORGANISATION, value=CARD_VALUES[Visibility.PUBLIC],
+        person=person,
+        kind=FieldKind.ORGANISATION,
+        value=CARD_VALUES[Visibility.PUBLIC],
         visibility=Visibility.PUBLIC,
     )
     actions.contact_field_add(
-        person=person, kind=FieldKind.PHONE, value=CARD_VALUES[Visibility.CONNECTIONS],
+        person=person,
+        kind=FieldKind.PHONE,
+        value=CARD_VALUES[Visibility.CONNECTIONS],
         visibility=Visibility.CONNECTIONS,
     )
     actions.contact_field_add(
-        person=person, kind=FieldKind.LOCATION, value=CARD_VALUES[Visibility.ONLY_ME],
+        person=person,
+        kind=FieldKind.LOCATION,
+        value=CARD_VALUES[Visibility.ONLY_ME],
         visibility=Visibility.ONLY_ME,
     )
     return person

@@ -8,7 +8,7 @@ os.environ["KITH_TASK_BACKEND"] = "immediate"
 os.environ["KITH_EMAIL_BACKEND"] = "locmem"
 os.environ.setdefault("KITH_BASE_URL", "http://testserver")
 
-from kith.settings import *  # noqa: E402, F403
+from kith.settings import *  # noqa: F403
 
 # Argon2 stays the production hasher (tested in tests/people/test_accounts.py); tests create
 # many accounts, so they hash with a fast algorithm.

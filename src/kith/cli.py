@@ -12,7 +12,9 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
-app = typer.Typer(help="Kith: a self-hosted, relationship-first social network.", no_args_is_help=True)
+app = typer.Typer(
+    help="Kith: a self-hosted, relationship-first social network.", no_args_is_help=True
+)
 console = Console()
 
 
@@ -83,7 +85,11 @@ def run(
     console.print(f"[bold]Kith[/] is serving on http://{host}:{port}  (Ctrl-C stops it)")
     try:
         uvicorn.run(
-            "kith.asgi:application", host=host, port=port, lifespan="off", log_level="info",
+            "kith.asgi:application",
+            host=host,
+            port=port,
+            lifespan="off",
+            log_level="info",
             access_log=False,
         )
     finally:
@@ -107,8 +113,13 @@ def serve(
     import uvicorn
 
     uvicorn.run(
-        "kith.asgi:application", host=host, port=port, lifespan="off", workers=workers,
-        log_level="warning", access_log=False,
+        "kith.asgi:application",
+        host=host,
+        port=port,
+        lifespan="off",
+        workers=workers,
+        log_level="warning",
+        access_log=False,
     )
 
 
@@ -143,7 +154,8 @@ def migrate() -> None:
 
 @app.command()
 def connect(
-    handle: str, other: str,
+    handle: str,
+    other: str,
     how: Annotated[str, typer.Option(help="in_person, call, worked_together, …")] = "in_person",
 ) -> None:
     """Connect two people who have met (an admin tool until invitations arrive)."""

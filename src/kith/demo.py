@@ -18,9 +18,28 @@ from kith.relationships.models import Connection, HowMet
 DEMO_PASSWORD = "kith-demo-password"
 STAFF_HANDLE = "moderator"
 INTERESTS = [
-    "gardening", "python", "rust", "jazz", "climbing", "urbanism", "cycling", "photography",
-    "ux-research", "machine-learning", "cooking", "birding", "open-source", "parenting",
-    "running", "chess", "poetry", "history", "climate", "education", "design", "music",
+    "gardening",
+    "python",
+    "rust",
+    "jazz",
+    "climbing",
+    "urbanism",
+    "cycling",
+    "photography",
+    "ux-research",
+    "machine-learning",
+    "cooking",
+    "birding",
+    "open-source",
+    "parenting",
+    "running",
+    "chess",
+    "poetry",
+    "history",
+    "climate",
+    "education",
+    "design",
+    "music",
 ]
 BIOS = [
     "Curious about {a} and {b}. Happy to swap notes over coffee.",
@@ -66,16 +85,23 @@ def load_demo(
     created: list[Person] = []
     with transaction.atomic():
         staff = Person.objects.filter(handle=STAFF_HANDLE).first() or actions.person_create(
-            handle=STAFF_HANDLE, display_name="Kith moderator", email="moderator@example.org",
-            password_hash=password_hash, confirmed=True, is_staff=True,
+            handle=STAFF_HANDLE,
+            display_name="Kith moderator",
+            email="moderator@example.org",
+            password_hash=password_hash,
+            confirmed=True,
+            is_staff=True,
         )
         taken.add(STAFF_HANDLE)
         for i in range(people):
             first, last = fake.first_name(), fake.last_name()
             handle = _handle_for(first, last, taken)
             person = actions.person_create(
-                handle=handle, display_name=f"{first} {last}", email=f"{handle}@example.org",
-                password_hash=password_hash, confirmed=True,
+                handle=handle,
+                display_name=f"{first} {last}",
+                email=f"{handle}@example.org",
+                password_hash=password_hash,
+                confirmed=True,
             )
             a, b = rng.sample(INTERESTS, 2)
             actions.person_update_profile(
@@ -90,15 +116,24 @@ def load_demo(
                 (FieldKind.ORGANISATION, "", fake.company()),
                 (FieldKind.LOCATION, "", fake.city()),
                 (FieldKind.EMAIL, "", f"{handle}@example.org"),
-                (FieldKind.PHONE, "", f"+44 7{rng.randint(100, 999)} {rng.randint(100000, 999999)}"),
+                (
+                    FieldKind.PHONE,
+                    "",
+                    f"+44 7{rng.randint(100, 999)} {rng.randint(100000, 999999)}",
+                ),
             ]
             if rng.random() < 0.5:
                 card.append((FieldKind.WEBSITE, "", f"https://{handle}.example.org/"))
             if rng.random() < 0.3:
-                card.append((FieldKind.CUSTOM, "Pronouns", rng.choice(["she/her", "he/him", "they/them"])))
+                card.append(
+                    (FieldKind.CUSTOM, "Pronouns", rng.choice(["she/her", "he/him", "they/them"]))
+                )
             for kind, label, value in card:
                 actions.contact_field_add(
-                    person=person, kind=kind, label=label, value=value,
+                    person=person,
+                    kind=kind,
+                    label=label,
+                    value=value,
                     visibility=_pick_visibility(rng),
                 )
             created.append(person)
@@ -109,8 +144,8 @@ def load_demo(
             for other in rng.sample(created, min(len(created), rng.randint(2, 6))):
                 if other.pk != person.pk:
                     connection_create(
-                        person=person, other=other, how_met=rng.choice(HowMet.values[:4]),
+                        person=person,
+                        other=other,
+                        how_met=rng.choice(HowMet.values[:4]),
                     )
-    return DemoResult(
-        people=created, connections=Connection.objects.count() - before, staff=staff
-    )
+    return DemoResult(people=created, connections=Connection.objects.count() - before, staff=staff)

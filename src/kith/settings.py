@@ -188,7 +188,9 @@ EMAIL_BACKEND = {
     "smtp": "django.core.mail.backends.smtp.EmailBackend",
     "locmem": "django.core.mail.backends.locmem.EmailBackend",
 }.get(_email_backend, _email_backend)
-EMAIL_HOST = env_str("KITH_SMTP_HOST", "localhost", "SMTP server host (with KITH_EMAIL_BACKEND=smtp).")
+EMAIL_HOST = env_str(
+    "KITH_SMTP_HOST", "localhost", "SMTP server host (with KITH_EMAIL_BACKEND=smtp)."
+)
 EMAIL_PORT = env_int("KITH_SMTP_PORT", 25, "SMTP server port.")
 EMAIL_HOST_USER = env_str("KITH_SMTP_USER", "", "SMTP user name, if the server wants one.")
 EMAIL_HOST_PASSWORD = env_str("KITH_SMTP_PASSWORD", "", "SMTP password.")
@@ -200,14 +202,23 @@ DEFAULT_FROM_EMAIL = env_str(
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Background work, cache -------------------------------------------------------------------
-_redis_url = env_str("KITH_REDIS_URL", "", "Redis URL for a shared cache (scale). Empty: in-process.")
+_redis_url = env_str(
+    "KITH_REDIS_URL", "", "Redis URL for a shared cache (scale). Empty: in-process."
+)
 if _redis_url:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _redis_url}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _redis_url,
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 _task_backend = env_str(
-    "KITH_TASK_BACKEND", "database", "Where tasks run: database (worker process) or immediate (inline)."
+    "KITH_TASK_BACKEND",
+    "database",
+    "Where tasks run: database (worker process) or immediate (inline).",
 )
 TASKS = {
     "default": {
@@ -257,5 +268,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
-    "loggers": {"kith": {"level": env_str("KITH_LOG_LEVEL", "INFO", "Log level of Kith's own logs.")}},
+    "loggers": {
+        "kith": {"level": env_str("KITH_LOG_LEVEL", "INFO", "Log level of Kith's own logs.")}
+    },
 }

@@ -13,7 +13,9 @@ def test_me_requires_a_token(api, db):
     assert response.json()["error"] == "unauthorized"
 
 
-@pytest.mark.parametrize("header", ["Bearer kith_nope", "Bearer ", "Basic YWxpY2U6eA==", "Bearer " + "x" * 500])
+@pytest.mark.parametrize(
+    "header", ["Bearer kith_nope", "Bearer ", "Basic YWxpY2U6eA==", "Bearer " + "x" * 500]
+)
 def test_bad_token_is_401(client, alice, header):
     response = client.get("/api/v1/me", headers={"Authorization": header})
     assert response.status_code == 401
@@ -43,14 +45,25 @@ def test_get_and_patch_me(api, alice, token_for):
     me = api("GET", "/me", token=token).json()
     assert me["handle"] == "alice" and me["email"] == "alice@example.com"
     assert len(me["fields"]) == 3
-    response = api("PATCH", "/me", token=token, json={
-        "display_name": "Alice A.", "interests": ["Jazz", "rust"], "reading_capacity": 60,
-        "invitation_policy": "intro_call",
-    })
+    response = api(
+        "PATCH",
+        "/me",
+        token=token,
+        json={
+            "display_name": "Alice A.",
+            "interests": ["Jazz", "rust"],
+            "reading_capacity": 60,
+            "invitation_policy": "intro_call",
+        },
+    )
     assert response.status_code == 200, response.content
     body = response.json()
-    assert (body["display_name"], body["interests"], body["reading_capacity"],
-            body["invitation_policy"]) == ("Alice A.", ["jazz", "rust"], 60, "intro_call")
+    assert (
+        body["display_name"],
+        body["interests"],
+        body["reading_capacity"],
+        body["invitation_policy"],
+    ) == ("Alice A.", ["jazz", "rust"], 60, "intro_call")
 
 
 @pytest.mark.parametrize(
@@ -79,7 +92,9 @@ def test_patch_me_bad_input_changes_nothing(api, alice, token_for, payload, fiel
 
 def test_malformed_json_is_a_4xx(client, alice, token_for):
     response = client.patch(
-        "/api/v1/me", data="{not json", content_type="application/json",
+        "/api/v1/me",
+        data="{not json",
+        content_type="application/json",
         headers={"Authorization": f"Bearer {token_for(alice)}"},
     )
     assert 400 <= response.status_code < 500
@@ -88,9 +103,17 @@ def test_malformed_json_is_a_4xx(client, alice, token_for):
 
 def test_card_field_crud(api, alice, token_for):
     token = token_for(alice)
-    response = api("POST", "/me/card", token=token, json={
-        "kind": "custom", "label": "Pronouns", "value": "she/her", "visibility": "public",
-    })
+    response = api(
+        "POST",
+        "/me/card",
+        token=token,
+        json={
+            "kind": "custom",
+            "label": "Pronouns",
+            "value": "she/her",
+            "visibility": "public",
+        },
+    )
     assert response.status_code == 201
     field_id = response.json()["id"]
     assert isinstance(field_id, str)

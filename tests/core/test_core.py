@@ -20,8 +20,15 @@ def test_ids_increase_and_fit_in_64_bits():
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("123", 123), ("abc", None), ("", None), ("-1", None), ("9" * 25, None), (None, None),
-     (str(2**63), None)],
+    [
+        ("123", 123),
+        ("abc", None),
+        ("", None),
+        ("-1", None),
+        ("9" * 25, None),
+        (None, None),
+        (str(2**63), None),
+    ],
 )
 def test_parse_id(raw, expected):
     assert parse_id(raw) == expected
@@ -39,12 +46,18 @@ def test_demo_network_is_deterministic(db):
     from kith.relationships.models import Connection
 
     def snapshot():
-        people = list(Person.objects.exclude(handle="moderator").order_by("id").values_list(
-            "handle", "display_name", "bio"))
-        fields = sorted(ContactField.objects.values_list("person__handle", "kind", "value",
-                                                         "visibility"))
-        pairs = sorted(tuple(sorted((c.person_a.handle, c.person_b.handle)))
-                       for c in Connection.objects.select_related("person_a", "person_b"))
+        people = list(
+            Person.objects.exclude(handle="moderator")
+            .order_by("id")
+            .values_list("handle", "display_name", "bio")
+        )
+        fields = sorted(
+            ContactField.objects.values_list("person__handle", "kind", "value", "visibility")
+        )
+        pairs = sorted(
+            tuple(sorted((c.person_a.handle, c.person_b.handle)))
+            for c in Connection.objects.select_related("person_a", "person_b")
+        )
         return people, fields, pairs
 
     result = load_demo(people=12, seed=3)

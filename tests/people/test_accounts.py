@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core import mail
 
 from kith.people.models import Person
-from tests.conftest import PASSWORD, make_person
+from tests.conftest import PASSWORD
 
 SIGN_UP = {
     "handle": "Dana.K",
@@ -44,7 +44,9 @@ def test_sign_up_confirm_and_log_in(client, db, django_capture_on_commit_callbac
     assert client.get("/settings/card/").status_code == 200  # the link logged them in
 
     client.post("/logout/")
-    response = client.post("/login/", {"username": "dana@example.com", "password": SIGN_UP["password"]})
+    response = client.post(
+        "/login/", {"username": "dana@example.com", "password": SIGN_UP["password"]}
+    )
     assert response.status_code == 302
 
 

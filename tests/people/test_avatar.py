@@ -29,7 +29,8 @@ def upload(data: bytes, name="avatar.jpg", content_type="image/jpeg"):
 def test_avatar_is_normalised_and_stripped(api, alice, token_for, client):
     token = token_for(alice)
     response = client.post(
-        "/api/v1/me/avatar", {"avatar": upload(jpeg_with_exif())},
+        "/api/v1/me/avatar",
+        {"avatar": upload(jpeg_with_exif())},
         headers={"Authorization": f"Bearer {token}"},
     )
     assert response.status_code == 200, response.content

@@ -71,18 +71,22 @@ def test_reorder_and_move(alice):
 
 def test_card_holds_a_bounded_number_of_fields(alice):
     for i in range(ContactField.MAX_PER_PERSON - 3):
-        actions.contact_field_add(person=alice, kind="custom", label=f"L{i}", value="v",
-                                  visibility="only_me")
+        actions.contact_field_add(
+            person=alice, kind="custom", label=f"L{i}", value="v", visibility="only_me"
+        )
     with pytest.raises(ValidationError):
-        actions.contact_field_add(person=alice, kind="custom", label="one more", value="v",
-                                  visibility="only_me")
+        actions.contact_field_add(
+            person=alice, kind="custom", label="one more", value="v", visibility="only_me"
+        )
     assert ContactField.objects.filter(person=alice).count() == ContactField.MAX_PER_PERSON
 
 
 def test_profile_update_checks_everything_before_saving(alice):
     with pytest.raises(ValidationError) as error:
         actions.person_update_profile(
-            person=alice, display_name="New name", interests=["ok", "not ok!"],
+            person=alice,
+            display_name="New name",
+            interests=["ok", "not ok!"],
             reading_capacity=0,
         )
     assert set(error.value.message_dict) == {"interests", "reading_capacity"}

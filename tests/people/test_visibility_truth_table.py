@@ -20,8 +20,9 @@ MAY_SEE = {
 
 
 def _viewer(name, alice, bob, carol, staff):
-    return {"anonymous": None, "stranger": carol, "connection": bob, "self": alice,
-            "staff": staff}[name]
+    return {"anonymous": None, "stranger": carol, "connection": bob, "self": alice, "staff": staff}[
+        name
+    ]
 
 
 def _fetch(surface, viewer, client, token_for):
@@ -51,7 +52,9 @@ def test_field_shows_exactly_where_allowed(
 
 @pytest.mark.parametrize("surface", SURFACES)
 def test_api_lists_only_visible_levels(surface, alice, bob, client, token_for):
-    response = client.get("/api/v1/people/alice", headers={"Authorization": f"Bearer {token_for(bob)}"})
+    response = client.get(
+        "/api/v1/people/alice", headers={"Authorization": f"Bearer {token_for(bob)}"}
+    )
     levels = {f["visibility"] for f in response.json()["fields"]}
     assert levels == {"public", "connections"}
 

@@ -36,9 +36,15 @@ def test_pages_have_landmarks_and_labels(client, db):
 
 def test_add_field_through_the_web(client, alice):
     client.force_login(alice)
-    response = client.post("/settings/card/", {
-        "kind": "job_title", "value": "Gardener", "visibility": "public", "announce": "on",
-    })
+    response = client.post(
+        "/settings/card/",
+        {
+            "kind": "job_title",
+            "value": "Gardener",
+            "visibility": "public",
+            "announce": "on",
+        },
+    )
     assert response.status_code == 302
     field = ContactField.objects.get(person=alice, kind=FieldKind.JOB_TITLE)
     assert ContactChange.objects.get(field=field).announced
@@ -101,7 +107,10 @@ def test_delete_and_move_on_the_web(client, alice):
     ids = list(ContactField.objects.filter(person=alice).values_list("id", flat=True))
     client.post(f"/settings/card/{ids[2]}/move/", {"direction": "up"})
     assert list(ContactField.objects.filter(person=alice).values_list("id", flat=True)) == [
-        ids[0], ids[2], ids[1]]
+        ids[0],
+        ids[2],
+        ids[1],
+    ]
     response = client.post(f"/settings/card/{ids[0]}/delete/", headers={"HX-Request": "true"})
     assert response.status_code == 200 and response.content == b""
     assert not ContactField.objects.filter(pk=ids[0]).exists()
@@ -111,27 +120,45 @@ def test_tokens_are_shown_once_and_revocable(client, alice):
     client.force_login(alice)
     response = client.post("/settings/tokens/", {"name": "my script"})
     plaintext = re.search(r'data-testid="new-token">([^<]+)<', response.content.decode()).group(1)
-    assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {plaintext}"}).status_code == 200
+    assert (
+        client.get("/api/v1/me", headers={"Authorization": f"Bearer {plaintext}"}).status_code
+        == 200
+    )
     assert plaintext not in client.get("/settings/tokens/").content.decode()
     token = AccessToken.objects.get()
     client.post(f"/settings/tokens/{token.pk}/revoke/")
-    assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {plaintext}"}).status_code == 401
+    assert (
+        client.get("/api/v1/me", headers={"Authorization": f"Bearer {plaintext}"}).status_code
+        == 401
+    )
     assert client.post("/settings/tokens/", {"name": ""}).status_code == 400
 
 
 def test_profile_settings(client, alice):
     client.force_login(alice)
-    response = client.post("/settings/profile/", {
-        "display_name": "Alice Liddell", "bio": "Down the rabbit hole", "interests": "Tea, croquet",
-        "reading_capacity": "40", "invitation_policy": "met",
-    })
+    response = client.post(
+        "/settings/profile/",
+        {
+            "display_name": "Alice Liddell",
+            "bio": "Down the rabbit hole",
+            "interests": "Tea, croquet",
+            "reading_capacity": "40",
+            "invitation_policy": "met",
+        },
+    )
     assert response.status_code == 302
     html = client.get("/@alice").content.decode()
     assert "Alice Liddell" in html and "#croquet" in html
-    response = client.post("/settings/profile/", {
-        "display_name": "A", "bio": "", "interests": "bad tag!", "reading_capacity": "40",
-        "invitation_policy": "met",
-    })
+    response = client.post(
+        "/settings/profile/",
+        {
+            "display_name": "A",
+            "bio": "",
+            "interests": "bad tag!",
+            "reading_capacity": "40",
+            "invitation_policy": "met",
+        },
+    )
     assert response.status_code == 400 and "not a valid interest" in response.content.decode()
 
 

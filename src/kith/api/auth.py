@@ -27,7 +27,9 @@ class KithAuth(HttpBearer):
         header = request.headers.get("Authorization")
         if header:
             scheme, _, token = header.partition(" ")
-            person = access_token_authenticate(token.strip()) if scheme.lower() == "bearer" else None
+            person = (
+                access_token_authenticate(token.strip()) if scheme.lower() == "bearer" else None
+            )
             if person is None:
                 raise InvalidToken()
             return person

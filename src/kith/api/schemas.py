@@ -8,7 +8,9 @@ from typing import Literal
 from ninja import Schema
 from pydantic import ConfigDict, Field
 
-FieldKindName = Literal["job_title", "organisation", "location", "phone", "email", "website", "custom"]
+FieldKindName = Literal[
+    "job_title", "organisation", "location", "phone", "email", "website", "custom"
+]
 VisibilityName = Literal["public", "connections", "only_me"]
 PolicyName = Literal["anyone", "met", "intro_call", "connections_of_connections"]
 

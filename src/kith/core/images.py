@@ -43,7 +43,9 @@ def normalised_avatar(data: bytes) -> bytes:
                 )
             image.load()
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        raise ValidationError("That file is not an image Kith can read.", code="not_an_image") from None
+        raise ValidationError(
+            "That file is not an image Kith can read.", code="not_an_image"
+        ) from None
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise ValidationError("The image has too many pixels.", code="too_many_pixels") from None
 

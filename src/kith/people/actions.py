@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core import signing
@@ -188,9 +189,7 @@ def person_update_profile(
         changed.append("reading_capacity")
     if invitation_policy is not None:
         if invitation_policy not in InvitationPolicy.values:
-            errors["invitation_policy"] = [
-                f"Choose one of: {', '.join(InvitationPolicy.values)}."
-            ]
+            errors["invitation_policy"] = [f"Choose one of: {', '.join(InvitationPolicy.values)}."]
         person.invitation_policy = invitation_policy
         changed.append("invitation_policy")
     if errors:
@@ -241,7 +240,9 @@ def person_remove_avatar(*, person: Person) -> Person:
 def _check_field(kind: str, label: str, value: str, visibility: str) -> tuple[str, str]:
     errors: dict[str, list[str]] = {}
     if kind not in FieldKind.values:
-        errors["kind"] = [f"Unknown field kind {kind!r}; use one of: {', '.join(FieldKind.values)}."]
+        errors["kind"] = [
+            f"Unknown field kind {kind!r}; use one of: {', '.join(FieldKind.values)}."
+        ]
     if visibility not in Visibility.values:
         errors["visibility"] = [f"Visibility is one of: {', '.join(Visibility.values)}."]
     label = label.strip()
@@ -273,7 +274,13 @@ def _record_change(field: ContactField, *, old: str, new: str, announce: bool) -
 
 
 def contact_field_add(
-    *, person: Person, kind: str, value: str, visibility: str, label: str = "", announce: bool = False
+    *,
+    person: Person,
+    kind: str,
+    value: str,
+    visibility: str,
+    label: str = "",
+    announce: bool = False,
 ) -> ContactField:
     """Add a field to the end of `person`'s contact card and record the change."""
     label, value = _check_field(kind, label, value, visibility)
@@ -281,7 +288,8 @@ def contact_field_add(
         count = ContactField.objects.filter(person=person).count()
         if count >= ContactField.MAX_PER_PERSON:
             raise ValidationError(
-                f"A card holds at most {ContactField.MAX_PER_PERSON} fields.", code="too_many_fields"
+                f"A card holds at most {ContactField.MAX_PER_PERSON} fields.",
+                code="too_many_fields",
             )
         last = ContactField.objects.filter(person=person).order_by("-position").first()
         field = ContactField.objects.create(
@@ -393,4 +401,3 @@ def access_token_authenticate(plaintext: str) -> Person | None:
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         AccessToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.person
-

@@ -16,16 +16,37 @@ class InterestInline(admin.TabularInline):
 @admin.register(Person)
 class PersonAdmin(admin.ModelAdmin):
     ordering = ["-id"]
-    list_display = ["handle", "display_name", "email", "email_confirmed_at", "is_staff", "is_active"]
+    list_display = [
+        "handle",
+        "display_name",
+        "email",
+        "email_confirmed_at",
+        "is_staff",
+        "is_active",
+    ]
     search_fields = ["handle", "display_name", "email"]
     list_filter = ["is_staff", "is_active", "invitation_policy"]
     inlines = [ContactFieldInline, InterestInline]
     fieldsets = [
         (None, {"fields": ["handle"]}),
-        ("Profile", {"fields": ["display_name", "email", "email_confirmed_at", "bio", "avatar",
-                                "reading_capacity", "invitation_policy"]}),
-        ("Permissions", {"fields": ["is_active", "is_staff", "is_superuser", "groups",
-                                    "user_permissions"]}),
+        (
+            "Profile",
+            {
+                "fields": [
+                    "display_name",
+                    "email",
+                    "email_confirmed_at",
+                    "bio",
+                    "avatar",
+                    "reading_capacity",
+                    "invitation_policy",
+                ]
+            },
+        ),
+        (
+            "Permissions",
+            {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
+        ),
         ("Dates", {"fields": ["last_login", "date_joined"]}),
     ]
     readonly_fields = ["last_login", "date_joined"]
@@ -33,7 +54,15 @@ class PersonAdmin(admin.ModelAdmin):
 
 @admin.register(ContactChange)
 class ContactChangeAdmin(admin.ModelAdmin):
-    list_display = ["person", "kind", "old_value", "new_value", "visibility", "changed_at", "announced"]
+    list_display = [
+        "person",
+        "kind",
+        "old_value",
+        "new_value",
+        "visibility",
+        "changed_at",
+        "announced",
+    ]
     raw_id_fields = ["person", "field"]
 
 

@@ -9,8 +9,25 @@ from django.core.validators import EmailValidator, URLValidator
 
 HANDLE_RE = re.compile(r"^[a-z0-9_.]{1,30}$")
 RESERVED_HANDLES = frozenset(
-    {"admin", "api", "about", "settings", "static", "media", "login", "logout", "signup",
-     "kith", "root", "support", "help", "well-known", "dav", "people", "search"}
+    {
+        "admin",
+        "api",
+        "about",
+        "settings",
+        "static",
+        "media",
+        "login",
+        "logout",
+        "signup",
+        "kith",
+        "root",
+        "support",
+        "help",
+        "well-known",
+        "dav",
+        "people",
+        "search",
+    }
 )
 INTEREST_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 PHONE_RE = re.compile(r"^\+?[0-9 ()./-]{3,30}$")
@@ -59,7 +76,10 @@ def check_field_value(kind: str, value: str) -> str:
     if kind == "email":
         EmailValidator(message="Enter a valid email address.")(value)
     elif kind == "website":
-        URLValidator(schemes=["http", "https"], message="Enter a web address starting with http:// or https://.")(value)
+        URLValidator(
+            schemes=["http", "https"],
+            message="Enter a web address starting with http:// or https://.",
+        )(value)
     elif kind == "phone" and not PHONE_RE.match(value):
         raise ValidationError(
             "Enter a phone number: digits, spaces, + ( ) . / - only.", code="invalid_phone"

@@ -10,7 +10,9 @@ from kith.relationships.access import ordered_pair
 from kith.relationships.models import Connection, HowMet
 
 
-def connection_create(*, person, other, how_met: str, how_met_detail: str = "", since=None) -> Connection:
+def connection_create(
+    *, person, other, how_met: str, how_met_detail: str = "", since=None
+) -> Connection:
     """Connect two people who have met or talked; return the (new or existing) connection."""
     if person.pk == other.pk:
         raise ValidationError("You cannot connect with yourself.", code="self_connection")

@@ -43,8 +43,10 @@ class LoginForm(AuthenticationForm):
 
     def clean(self):
         limit = login_limit()
-        subjects = [f"ip:{client_ip(self.request)}",
-                    f"who:{normalise_handle(self.data.get('username', ''))}"]
+        subjects = [
+            f"ip:{client_ip(self.request)}",
+            f"who:{normalise_handle(self.data.get('username', ''))}",
+        ]
         if any(limit.is_exceeded(subject) for subject in subjects):
             self.rate_limited = True
             minutes = max(1, round(limit.seconds_left() / 60))
@@ -72,8 +74,15 @@ class ResendConfirmationForm(forms.Form):
 class QueuedPasswordResetForm(PasswordResetForm):
     """Django's password reset, with the email sent by the task worker after commit."""
 
-    def send_mail(self, subject_template_name, email_template_name, context, from_email,
-                  to_email, html_email_template_name=None):
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
         from django.template import loader
 
         subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())

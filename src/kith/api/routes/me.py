@@ -35,14 +35,18 @@ def get_me(request):
 
 @router.patch("", response={200: MeOut, **ERRORS}, summary="Update my profile")
 def patch_me(request, payload: MePatch):
-    actions.person_update_profile(person=request.auth, **payload.model_dump(exclude_unset=True, exclude_none=True))
+    actions.person_update_profile(
+        person=request.auth, **payload.model_dump(exclude_unset=True, exclude_none=True)
+    )
     return me_dict(request.auth)
 
 
 @router.post("/avatar", response={200: MeOut, **ERRORS}, summary="Replace my avatar")
 def put_avatar(request, avatar: File[UploadedFile]):
     """Upload a JPEG, PNG, GIF or WebP image; it is checked, cropped square and stripped of EXIF."""
-    actions.person_set_avatar(person=request.auth, data=avatar.read(settings.KITH_AVATAR_MAX_BYTES + 1))
+    actions.person_set_avatar(
+        person=request.auth, data=avatar.read(settings.KITH_AVATAR_MAX_BYTES + 1)
+    )
     return me_dict(request.auth)
 
 
@@ -63,7 +67,9 @@ def add_field(request, payload: ContactFieldIn):
     return Status(201, field_dict(field))
 
 
-@router.put("/card/order", response={200: list[ContactFieldOut], **ERRORS}, summary="Reorder my card")
+@router.put(
+    "/card/order", response={200: list[ContactFieldOut], **ERRORS}, summary="Reorder my card"
+)
 def reorder_fields(request, payload: FieldOrderIn):
     # An id that cannot be one names no field: -1 makes the action refuse the list.
     ids = [parse_id(i) or -1 for i in payload.field_ids]
@@ -75,14 +81,20 @@ def _own_field(request, field_id: str) -> ContactField:
     return access_own_field(request.auth, field_id)
 
 
-@router.get("/card/{field_id}", response={200: ContactFieldOut, **ERRORS}, summary="Get a card field")
+@router.get(
+    "/card/{field_id}", response={200: ContactFieldOut, **ERRORS}, summary="Get a card field"
+)
 def get_field(request, field_id: str):
     return field_dict(_own_field(request, field_id))
 
 
-@router.patch("/card/{field_id}", response={200: ContactFieldOut, **ERRORS}, summary="Change a card field")
+@router.patch(
+    "/card/{field_id}", response={200: ContactFieldOut, **ERRORS}, summary="Change a card field"
+)
 def patch_field(request, field_id: str, payload: ContactFieldPatch):
-    field = actions.contact_field_update(field=_own_field(request, field_id), **payload.model_dump())
+    field = actions.contact_field_update(
+        field=_own_field(request, field_id), **payload.model_dump()
+    )
     return field_dict(field)
 
 
@@ -97,7 +109,9 @@ def list_tokens(request):
     return [token_dict(t) for t in AccessToken.objects.filter(person=request.auth)]
 
 
-@router.delete("/tokens/{token_id}", response={204: None, **ERRORS}, summary="Revoke an access token")
+@router.delete(
+    "/tokens/{token_id}", response={204: None, **ERRORS}, summary="Revoke an access token"
+)
 def revoke_token(request, token_id: str):
     token = AccessToken.objects.filter(person=request.auth, pk=parse_id(token_id) or -1).first()
     if token is None:

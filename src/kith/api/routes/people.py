@@ -8,8 +8,8 @@ from pydantic import Field
 
 from kith.api import auth
 from kith.api.schemas import ErrorOut, PersonOut, PersonSummaryOut
-from kith.core.ids import parse_id
 from kith.api.serializers import person_dict, person_summary_dict
+from kith.core.ids import parse_id
 from kith.people.access import access_person, people_visible_to
 
 router = Router(tags=["people"], auth=auth.optional)
@@ -17,7 +17,9 @@ router = Router(tags=["people"], auth=auth.optional)
 
 class PageQuery(Schema):
     limit: int = Field(40, ge=1, description="Page size; capped at KITH_API_PAGE_MAX (100).")
-    max_id: str | None = Field(None, pattern=r"^\d{1,20}$", description="Return people older than this id.")
+    max_id: str | None = Field(
+        None, pattern=r"^\d{1,20}$", description="Return people older than this id."
+    )
 
 
 @router.get("", response={200: list[PersonSummaryOut], 422: ErrorOut}, summary="List people")

@@ -3,129 +3,324 @@
 import django.db.models.deletion
 import django.db.models.functions.text
 import django.utils.timezone
-import kith.core.ids
 from django.conf import settings
 from django.db import migrations, models
 
+import kith.core.ids
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Person',
+            name="Person",
             fields=[
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('id', models.BigIntegerField(default=kith.core.ids.new_id, editable=False, primary_key=True, serialize=False)),
-                ('handle', models.CharField(max_length=30, unique=True)),
-                ('display_name', models.CharField(max_length=80)),
-                ('email', models.EmailField(max_length=254)),
-                ('email_confirmed_at', models.DateTimeField(blank=True, null=True)),
-                ('bio', models.TextField(blank=True, max_length=2000)),
-                ('avatar', models.CharField(blank=True, help_text='File name under MEDIA_ROOT', max_length=200)),
-                ('reading_capacity', models.PositiveIntegerField(default=100, help_text='Posts a day this person means to read')),
-                ('invitation_policy', models.CharField(choices=[('anyone', 'Anyone'), ('met', 'People I have met'), ('intro_call', 'Intro call first'), ('connections_of_connections', 'Connections of connections')], default='anyone', max_length=32)),
-                ('is_active', models.BooleanField(default=True)),
-                ('is_staff', models.BooleanField(default=False)),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now)),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                (
+                    "last_login",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last login"),
+                ),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        default=kith.core.ids.new_id,
+                        editable=False,
+                        primary_key=True,
+                        serialize=False,
+                    ),
+                ),
+                ("handle", models.CharField(max_length=30, unique=True)),
+                ("display_name", models.CharField(max_length=80)),
+                ("email", models.EmailField(max_length=254)),
+                ("email_confirmed_at", models.DateTimeField(blank=True, null=True)),
+                ("bio", models.TextField(blank=True, max_length=2000)),
+                (
+                    "avatar",
+                    models.CharField(
+                        blank=True, help_text="File name under MEDIA_ROOT", max_length=200
+                    ),
+                ),
+                (
+                    "reading_capacity",
+                    models.PositiveIntegerField(
+                        default=100, help_text="Posts a day this person means to read"
+                    ),
+                ),
+                (
+                    "invitation_policy",
+                    models.CharField(
+                        choices=[
+                            ("anyone", "Anyone"),
+                            ("met", "People I have met"),
+                            ("intro_call", "Intro call first"),
+                            ("connections_of_connections", "Connections of connections"),
+                        ],
+                        default="anyone",
+                        max_length=32,
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True)),
+                ("is_staff", models.BooleanField(default=False)),
+                ("date_joined", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'person',
-                'verbose_name_plural': 'people',
+                "verbose_name": "person",
+                "verbose_name_plural": "people",
             },
         ),
         migrations.CreateModel(
-            name='AccessToken',
+            name="AccessToken",
             fields=[
-                ('id', models.BigIntegerField(default=kith.core.ids.new_id, editable=False, primary_key=True, serialize=False)),
-                ('name', models.CharField(max_length=60)),
-                ('digest', models.CharField(max_length=64, unique=True)),
-                ('prefix', models.CharField(help_text='First characters, to recognise it', max_length=12)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('last_used_at', models.DateTimeField(blank=True, null=True)),
-                ('revoked_at', models.DateTimeField(blank=True, null=True)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='access_tokens', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        default=kith.core.ids.new_id,
+                        editable=False,
+                        primary_key=True,
+                        serialize=False,
+                    ),
+                ),
+                ("name", models.CharField(max_length=60)),
+                ("digest", models.CharField(max_length=64, unique=True)),
+                (
+                    "prefix",
+                    models.CharField(help_text="First characters, to recognise it", max_length=12),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("last_used_at", models.DateTimeField(blank=True, null=True)),
+                ("revoked_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="access_tokens",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-id'],
+                "ordering": ["-id"],
             },
         ),
         migrations.CreateModel(
-            name='ContactField',
+            name="ContactField",
             fields=[
-                ('id', models.BigIntegerField(default=kith.core.ids.new_id, editable=False, primary_key=True, serialize=False)),
-                ('kind', models.CharField(choices=[('job_title', 'Job title'), ('organisation', 'Organisation'), ('location', 'Location'), ('phone', 'Phone'), ('email', 'Email'), ('website', 'Website'), ('custom', 'Custom')], max_length=20)),
-                ('label', models.CharField(blank=True, help_text='Name of a custom field', max_length=40)),
-                ('value', models.CharField(max_length=200)),
-                ('visibility', models.CharField(choices=[('public', 'Public'), ('connections', 'Connections'), ('only_me', 'Only me')], default='connections', max_length=12)),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contact_fields', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        default=kith.core.ids.new_id,
+                        editable=False,
+                        primary_key=True,
+                        serialize=False,
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("job_title", "Job title"),
+                            ("organisation", "Organisation"),
+                            ("location", "Location"),
+                            ("phone", "Phone"),
+                            ("email", "Email"),
+                            ("website", "Website"),
+                            ("custom", "Custom"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "label",
+                    models.CharField(blank=True, help_text="Name of a custom field", max_length=40),
+                ),
+                ("value", models.CharField(max_length=200)),
+                (
+                    "visibility",
+                    models.CharField(
+                        choices=[
+                            ("public", "Public"),
+                            ("connections", "Connections"),
+                            ("only_me", "Only me"),
+                        ],
+                        default="connections",
+                        max_length=12,
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="contact_fields",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position', 'id'],
+                "ordering": ["position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ContactChange',
+            name="ContactChange",
             fields=[
-                ('id', models.BigIntegerField(default=kith.core.ids.new_id, editable=False, primary_key=True, serialize=False)),
-                ('kind', models.CharField(choices=[('job_title', 'Job title'), ('organisation', 'Organisation'), ('location', 'Location'), ('phone', 'Phone'), ('email', 'Email'), ('website', 'Website'), ('custom', 'Custom')], max_length=20)),
-                ('label', models.CharField(blank=True, max_length=40)),
-                ('old_value', models.CharField(blank=True, max_length=200)),
-                ('new_value', models.CharField(blank=True, max_length=200)),
-                ('visibility', models.CharField(choices=[('public', 'Public'), ('connections', 'Connections'), ('only_me', 'Only me')], max_length=12)),
-                ('changed_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('announced', models.BooleanField(default=False)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contact_changes', to=settings.AUTH_USER_MODEL)),
-                ('field', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='changes', to='people.contactfield')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        default=kith.core.ids.new_id,
+                        editable=False,
+                        primary_key=True,
+                        serialize=False,
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("job_title", "Job title"),
+                            ("organisation", "Organisation"),
+                            ("location", "Location"),
+                            ("phone", "Phone"),
+                            ("email", "Email"),
+                            ("website", "Website"),
+                            ("custom", "Custom"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("label", models.CharField(blank=True, max_length=40)),
+                ("old_value", models.CharField(blank=True, max_length=200)),
+                ("new_value", models.CharField(blank=True, max_length=200)),
+                (
+                    "visibility",
+                    models.CharField(
+                        choices=[
+                            ("public", "Public"),
+                            ("connections", "Connections"),
+                            ("only_me", "Only me"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("changed_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("announced", models.BooleanField(default=False)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="contact_changes",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "field",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="changes",
+                        to="people.contactfield",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-id'],
+                "ordering": ["-id"],
             },
         ),
         migrations.CreateModel(
-            name='Interest',
+            name="Interest",
             fields=[
-                ('id', models.BigIntegerField(default=kith.core.ids.new_id, editable=False, primary_key=True, serialize=False)),
-                ('tag', models.CharField(max_length=40)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='interests', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        default=kith.core.ids.new_id,
+                        editable=False,
+                        primary_key=True,
+                        serialize=False,
+                    ),
+                ),
+                ("tag", models.CharField(max_length=40)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="interests",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='person',
-            constraint=models.UniqueConstraint(django.db.models.functions.text.Lower('handle'), name='person_handle_ci_unique'),
+            model_name="person",
+            constraint=models.UniqueConstraint(
+                django.db.models.functions.text.Lower("handle"), name="person_handle_ci_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='person',
-            constraint=models.UniqueConstraint(django.db.models.functions.text.Lower('email'), name='person_email_ci_unique'),
+            model_name="person",
+            constraint=models.UniqueConstraint(
+                django.db.models.functions.text.Lower("email"), name="person_email_ci_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='person',
-            constraint=models.CheckConstraint(condition=models.Q(('reading_capacity__gte', 1), ('reading_capacity__lte', 10000)), name='person_reading_capacity_range'),
+            model_name="person",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("reading_capacity__gte", 1), ("reading_capacity__lte", 10000)),
+                name="person_reading_capacity_range",
+            ),
         ),
         migrations.AddIndex(
-            model_name='contactfield',
-            index=models.Index(fields=['person', 'visibility', 'position'], name='people_cont_person__468571_idx'),
+            model_name="contactfield",
+            index=models.Index(
+                fields=["person", "visibility", "position"], name="people_cont_person__468571_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='interest',
-            index=models.Index(fields=['tag'], name='people_inte_tag_3a4de5_idx'),
+            model_name="interest",
+            index=models.Index(fields=["tag"], name="people_inte_tag_3a4de5_idx"),
         ),
         migrations.AddConstraint(
-            model_name='interest',
-            constraint=models.UniqueConstraint(models.F('person'), models.F('tag'), name='interest_unique_per_person'),
+            model_name="interest",
+            constraint=models.UniqueConstraint(
+                models.F("person"), models.F("tag"), name="interest_unique_per_person"
+            ),
         ),
     ]

@@ -2,13 +2,13 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import kith.core.ids
 from django.conf import settings
 from django.db import migrations, models
 
+import kith.core.ids
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -17,18 +17,65 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Connection',
+            name="Connection",
             fields=[
-                ('id', models.BigIntegerField(default=kith.core.ids.new_id, editable=False, primary_key=True, serialize=False)),
-                ('how_met', models.CharField(choices=[('in_person', 'Met in person'), ('call', 'Talked on a call'), ('worked_together', 'Worked together'), ('studied_together', 'Studied together'), ('introduced', 'Introduced by someone'), ('other', 'Other')], max_length=20)),
-                ('how_met_detail', models.CharField(blank=True, max_length=200)),
-                ('since', models.DateTimeField(default=django.utils.timezone.now)),
-                ('person_a', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('person_b', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        default=kith.core.ids.new_id,
+                        editable=False,
+                        primary_key=True,
+                        serialize=False,
+                    ),
+                ),
+                (
+                    "how_met",
+                    models.CharField(
+                        choices=[
+                            ("in_person", "Met in person"),
+                            ("call", "Talked on a call"),
+                            ("worked_together", "Worked together"),
+                            ("studied_together", "Studied together"),
+                            ("introduced", "Introduced by someone"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("how_met_detail", models.CharField(blank=True, max_length=200)),
+                ("since", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "person_a",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "person_b",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['person_b', 'person_a'], name='relationshi_person__2a10c4_idx')],
-                'constraints': [models.UniqueConstraint(models.F('person_a'), models.F('person_b'), name='connection_unique_pair'), models.CheckConstraint(condition=models.Q(('person_a__lt', models.F('person_b'))), name='connection_ordered_pair')],
+                "indexes": [
+                    models.Index(
+                        fields=["person_b", "person_a"], name="relationshi_person__2a10c4_idx"
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        models.F("person_a"), models.F("person_b"), name="connection_unique_pair"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("person_a__lt", models.F("person_b"))),
+                        name="connection_ordered_pair",
+                    ),
+                ],
             },
         ),
     ]

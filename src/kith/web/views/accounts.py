@@ -32,7 +32,9 @@ def sign_up(request):
 
 
 def sign_up_sent(request):
-    return render(request, "web/sign_up_sent.html", {"email": request.session.get("signed_up_email")})
+    return render(
+        request, "web/sign_up_sent.html", {"email": request.session.get("signed_up_email")}
+    )
 
 
 def confirm_email(request, token: str):
@@ -40,8 +42,10 @@ def confirm_email(request, token: str):
         person = actions.person_confirm_email(token=token)
     except ValidationError as error:
         return render(
-            request, "web/confirm_failed.html",
-            {"message": error.messages[0], "form": ResendConfirmationForm()}, status=400,
+            request,
+            "web/confirm_failed.html",
+            {"message": error.messages[0], "form": ResendConfirmationForm()},
+            status=400,
         )
     login(request, person, backend="kith.people.auth.HandleOrEmailBackend")
     messages.success(request, "Your email is confirmed. Welcome to Kith!")
@@ -53,14 +57,20 @@ def resend_confirmation(request):
     form = ResendConfirmationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         person = Person.objects.filter(
-            email__iexact=form.cleaned_data["email"], email_confirmed_at__isnull=True, is_active=True
+            email__iexact=form.cleaned_data["email"],
+            email_confirmed_at__isnull=True,
+            is_active=True,
         ).first()
         if person is not None:
             actions.send_confirmation_email(person=person)
         # The same answer either way, so the form does not reveal who has an account.
-        messages.info(request, "If that address has an unconfirmed account, a new link is on its way.")
+        messages.info(
+            request, "If that address has an unconfirmed account, a new link is on its way."
+        )
         return redirect("login")
-    return render(request, "web/resend_confirmation.html", {"form": form}, status=400 if form.errors else 200)
+    return render(
+        request, "web/resend_confirmation.html", {"form": form}, status=400 if form.errors else 200
+    )
 
 
 class KithLoginView(LoginView):

@@ -40,8 +40,10 @@ def card_partial(request, handle: str):
 
 @require_GET
 def people_directory(request):
-    people = people_visible_to(request.user).order_by("-id").only(
-        "id", "handle", "display_name", "avatar", "bio"
+    people = (
+        people_visible_to(request.user)
+        .order_by("-id")
+        .only("id", "handle", "display_name", "avatar", "bio")
     )
     page = Paginator(people, 30).get_page(request.GET.get("page"))
     return render(request, "web/people.html", {"page": page})

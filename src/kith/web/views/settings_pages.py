@@ -14,7 +14,13 @@ from kith.core.ids import parse_id
 from kith.people import actions
 from kith.people.access import access_own_field
 from kith.people.models import AccessToken, ContactField
-from kith.web.forms import AvatarForm, ContactFieldEditForm, ContactFieldForm, ProfileForm, TokenForm
+from kith.web.forms import (
+    AvatarForm,
+    ContactFieldEditForm,
+    ContactFieldForm,
+    ProfileForm,
+    TokenForm,
+)
 
 
 def _apply(form, call):
@@ -46,19 +52,24 @@ def profile_settings(request):
     avatar_form = AvatarForm()
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if _apply(form, lambda: actions.person_update_profile(
-            person=person,
-            display_name=data["display_name"],
-            bio=data["bio"],
-            interests=data["interests"].split(","),
-            reading_capacity=data["reading_capacity"],
-            invitation_policy=data["invitation_policy"],
-        )):
+        if _apply(
+            form,
+            lambda: actions.person_update_profile(
+                person=person,
+                display_name=data["display_name"],
+                bio=data["bio"],
+                interests=data["interests"].split(","),
+                reading_capacity=data["reading_capacity"],
+                invitation_policy=data["invitation_policy"],
+            ),
+        ):
             messages.success(request, "Profile saved.")
             return redirect("settings_profile")
     return render(
-        request, "web/settings_profile.html",
-        {"form": form, "avatar_form": avatar_form}, status=400 if form.errors else 200,
+        request,
+        "web/settings_profile.html",
+        {"form": form, "avatar_form": avatar_form},
+        status=400 if form.errors else 200,
     )
 
 
@@ -75,34 +86,49 @@ def avatar_settings(request):
         actions.person_remove_avatar(person=request.user)
         messages.success(request, "Avatar removed.")
         return redirect("settings_profile")
-    if form.is_valid() and _apply(form, lambda: actions.person_set_avatar(
-        person=request.user, data=_read_upload(form.cleaned_data["avatar"])
-    )):
+    if form.is_valid() and _apply(
+        form,
+        lambda: actions.person_set_avatar(
+            person=request.user, data=_read_upload(form.cleaned_data["avatar"])
+        ),
+    ):
         messages.success(request, "Avatar saved.")
         return redirect("settings_profile")
-    profile_form = ProfileForm(initial={
-        "display_name": request.user.display_name, "bio": request.user.bio,
-        "reading_capacity": request.user.reading_capacity,
-        "invitation_policy": request.user.invitation_policy,
-    })
+    profile_form = ProfileForm(
+        initial={
+            "display_name": request.user.display_name,
+            "bio": request.user.bio,
+            "reading_capacity": request.user.reading_capacity,
+            "invitation_policy": request.user.invitation_policy,
+        }
+    )
     return render(
-        request, "web/settings_profile.html",
-        {"form": profile_form, "avatar_form": form}, status=400,
+        request,
+        "web/settings_profile.html",
+        {"form": profile_form, "avatar_form": form},
+        status=400,
     )
 
 
 def _card_page(request, *, add_form=None, status=200):
     fields = list(ContactField.objects.filter(person=request.user))
-    return render(request, "web/settings_card.html", {
-        "rows": [(field, _edit_form(field)) for field in fields],
-        "add_form": add_form or ContactFieldForm(),
-    }, status=status)
+    return render(
+        request,
+        "web/settings_card.html",
+        {
+            "rows": [(field, _edit_form(field)) for field in fields],
+            "add_form": add_form or ContactFieldForm(),
+        },
+        status=status,
+    )
 
 
 def _edit_form(field: ContactField, data=None) -> ContactFieldEditForm:
-    return ContactFieldEditForm(data, initial={
-        "label": field.label, "value": field.value, "visibility": field.visibility
-    }, prefix=f"f{field.pk}")
+    return ContactFieldEditForm(
+        data,
+        initial={"label": field.label, "value": field.value, "visibility": field.visibility},
+        prefix=f"f{field.pk}",
+    )
 
 
 @login_required
@@ -138,8 +164,12 @@ def card_field(request, field_id: int):
     status = 400 if form.errors else 200
     if not request.htmx and status == 400:
         return _card_page(request, status=400)
-    return render(request, "web/_card_field_row.html",
-                  {"field": field, "form": form, "saved": saved}, status=status)
+    return render(
+        request,
+        "web/_card_field_row.html",
+        {"field": field, "form": form, "saved": saved},
+        status=status,
+    )
 
 
 @login_required
@@ -156,7 +186,9 @@ def card_field_delete(request, field_id: int):
 @require_POST
 def card_field_move(request, field_id: int):
     field = access_own_field(request.user, field_id)
-    actions.contact_field_move(field=field, offset=-1 if request.POST.get("direction") == "up" else 1)
+    actions.contact_field_move(
+        field=field, offset=-1 if request.POST.get("direction") == "up" else 1
+    )
     return redirect("settings_card")
 
 
@@ -175,9 +207,12 @@ def token_settings(request):
         else:
             form = TokenForm()
     tokens = AccessToken.objects.filter(person=request.user)
-    return render(request, "web/settings_tokens.html",
-                  {"form": form, "tokens": tokens, "plaintext": plaintext},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "web/settings_tokens.html",
+        {"form": form, "tokens": tokens, "plaintext": plaintext},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
