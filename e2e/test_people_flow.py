@@ -12,10 +12,10 @@ import re
 import pytest
 from django.core import mail
 from playwright.sync_api import expect
+from tests.conftest import PASSWORD, make_person
 
 from kith.people.models import Person
 from kith.relationships.actions import connection_create
-from tests.conftest import PASSWORD, make_person
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

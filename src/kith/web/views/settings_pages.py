@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from kith.core.ids import parse_id
 from kith.people import actions
 from kith.people.access import access_own_field
-from kith.people.models import AccessToken, ContactField
+from kith.people.models import AccessToken, ContactField, FieldKind
 from kith.web.forms import (
     AvatarForm,
     ContactFieldEditForm,
@@ -124,11 +124,14 @@ def _card_page(request, *, add_form=None, status=200):
 
 
 def _edit_form(field: ContactField, data=None) -> ContactFieldEditForm:
-    return ContactFieldEditForm(
+    form = ContactFieldEditForm(
         data,
         initial={"label": field.label, "value": field.value, "visibility": field.visibility},
         prefix=f"f{field.pk}",
     )
+    if field.kind != FieldKind.CUSTOM:
+        del form.fields["label"]  # only custom fields are named by their owner
+    return form
 
 
 @login_required
