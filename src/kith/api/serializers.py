@@ -6,7 +6,7 @@ from django.conf import settings
 
 from kith.people.access import visible_fields
 from kith.people.models import AccessToken, ContactField, Person
-from kith.relationships.access import connection_between
+from kith.relationships.access import relationship_between
 
 
 def field_dict(field: ContactField) -> dict:
@@ -33,12 +33,13 @@ def person_summary_dict(person: Person) -> dict:
 
 def person_dict(viewer, person: Person) -> dict:
     """Return `person` as `viewer` may see them."""
-    connection = connection_between(person, viewer)
+    relationship = relationship_between(viewer, person)
+    connection = relationship.connection
     return {
         **person_summary_dict(person),
         "bio": person.bio,
         "interests": list(person.interests.values_list("tag", flat=True)),
-        "fields": [field_dict(f) for f in visible_fields(viewer, person)],
+        "fields": [field_dict(f) for f in visible_fields(viewer, person, relationship)],
         "connected": connection is not None,
         "connected_since": connection.since if connection else None,
         "how_met": connection.how_met if connection else None,

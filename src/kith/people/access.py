@@ -44,10 +44,22 @@ def access_person(viewer, handle: str) -> Person:
         raise Http404("No such person.") from None
 
 
-def visible_fields(viewer, person: Person) -> list[ContactField]:
-    """Return the contact-card fields of `person` that `viewer` may see, in card order."""
-    levels = visibility_levels(relationship_between(viewer, person))
+def visible_fields(
+    viewer, person: Person, relationship: Relationship | None = None
+) -> list[ContactField]:
+    """Return the contact-card fields of `person` that `viewer` may see, in card order.
+
+    Pass `relationship` when the caller already has it, to save a query.
+    """
+    if relationship is None:
+        relationship = relationship_between(viewer, person)
+    levels = visibility_levels(relationship)
     return list(ContactField.objects.filter(person=person, visibility__in=levels))
+
+
+def person_for_confirmation(person_id: int, email: str) -> Person | None:
+    """Return the active person a signed confirmation link names, if the email still matches."""
+    return Person.objects.filter(pk=person_id, email=email, is_active=True).first()
 
 
 def access_own_field(person: Person, field_id: int | str) -> ContactField:

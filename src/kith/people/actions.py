@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from kith.core.images import normalised_avatar
 from kith.core.tasks import enqueue_email_on_commit
+from kith.people.access import person_for_confirmation
 from kith.people.models import (
     AccessToken,
     ContactChange,
@@ -140,7 +141,7 @@ def person_confirm_email(*, token: str) -> Person:
         raise ValidationError("This confirmation link has expired.", code="expired") from None
     except signing.BadSignature:
         raise ValidationError("This confirmation link is not valid.", code="invalid") from None
-    person = Person.objects.filter(pk=data.get("p"), email=data.get("e"), is_active=True).first()
+    person = person_for_confirmation(data.get("p"), data.get("e"))
     if person is None:
         raise ValidationError("This confirmation link is not valid.", code="invalid")
     if person.email_confirmed_at is None:

@@ -14,13 +14,19 @@ class Relationship:
     """What `viewer` is to `person`, from the viewer's side."""
 
     is_self: bool = False
-    connected: bool = False
+    connection: Connection | None = None
+
+    @property
+    def connected(self) -> bool:
+        return self.connection is not None
 
 
 ANONYMOUS = Relationship()
+SELF = Relationship(is_self=True)
 
 
 def ordered_pair(a_id: int, b_id: int) -> tuple[int, int]:
+    """Return two person ids in the order a Connection stores them."""
     return (a_id, b_id) if a_id < b_id else (b_id, a_id)
 
 
@@ -29,10 +35,11 @@ def relationship_between(viewer, person) -> Relationship:
     if viewer is None or not getattr(viewer, "is_authenticated", False):
         return ANONYMOUS
     if viewer.pk == person.pk:
-        return Relationship(is_self=True, connected=False)
+        return SELF
     a_id, b_id = ordered_pair(viewer.pk, person.pk)
-    connected = Connection.objects.filter(person_a_id=a_id, person_b_id=b_id).exists()
-    return Relationship(connected=connected)
+    return Relationship(
+        connection=Connection.objects.filter(person_a_id=a_id, person_b_id=b_id).first()
+    )
 
 
 def connections_of(person) -> QuerySet[Connection]:
@@ -44,11 +51,3 @@ def connected_ids(person) -> set[int]:
     """Return the ids of everyone `person` is connected to."""
     rows = connections_of(person).values_list("person_a_id", "person_b_id")
     return {a if b == person.pk else b for a, b in rows}
-
-
-def connection_between(a, b) -> Connection | None:
-    """Return the connection between two people, or None."""
-    if not getattr(b, "is_authenticated", False) or a.pk == b.pk:
-        return None
-    a_id, b_id = ordered_pair(a.pk, b.pk)
-    return Connection.objects.filter(person_a_id=a_id, person_b_id=b_id).first()

@@ -12,7 +12,7 @@ from django.utils._os import safe_join
 from django.views.decorators.http import require_GET
 
 from kith.people.access import access_person, people_visible_to, visible_fields
-from kith.relationships.access import connection_between, relationship_between
+from kith.relationships.access import relationship_between
 
 
 def _card_context(request, handle: str) -> dict:
@@ -20,9 +20,9 @@ def _card_context(request, handle: str) -> dict:
     relationship = relationship_between(request.user, person)
     return {
         "person": person,
-        "fields": visible_fields(request.user, person),
+        "fields": visible_fields(request.user, person, relationship),
         "relationship": relationship,
-        "connection": connection_between(person, request.user) if relationship.connected else None,
+        "connection": relationship.connection,
     }
 
 
