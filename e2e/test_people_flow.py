@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 from tests.conftest import PASSWORD, make_person
 
 from kith.people.models import Person
-from kith.relationships.actions import connection_create
+from kith.relationships.actions.connections import connection_create
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -11,7 +11,7 @@ from django.core.cache import cache
 
 from kith.people import actions
 from kith.people.models import FieldKind, Person, Visibility
-from kith.relationships.actions import connection_create
+from kith.relationships.actions.connections import connection_create
 
 PASSWORD = "correct horse battery staple"
 CARD_VALUES = {

@@ -161,7 +161,7 @@ def connect(
     """Connect two people who have met (an admin tool until invitations arrive)."""
     _django()
     from kith.people.models import Person
-    from kith.relationships.actions import connection_create
+    from kith.relationships.actions.connections import connection_create
 
     people = {p.handle: p for p in Person.objects.filter(handle__in=[handle, other])}
     missing = [h for h in (handle, other) if h not in people]

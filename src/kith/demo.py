@@ -12,7 +12,7 @@ from faker import Faker
 
 from kith.people import actions
 from kith.people.models import FieldKind, InvitationPolicy, Person, Visibility
-from kith.relationships.actions import connection_create
+from kith.relationships.actions.connections import connection_create
 from kith.relationships.models import Connection, HowMet
 
 DEMO_PASSWORD = "kith-demo-password"

@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "kith.core",
     "kith.people",
     "kith.relationships",
+    "kith.feeds",
     "kith.api",
     "kith.web",
 ]

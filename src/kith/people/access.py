@@ -29,8 +29,15 @@ def visibility_levels(relationship: Relationship) -> frozenset[str]:
 
 
 def people_visible_to(viewer) -> QuerySet[Person]:
-    """Return the people whose profile `viewer` may open (active, with a confirmed email)."""
-    return Person.objects.filter(is_active=True, email_confirmed_at__isnull=False)
+    """Return the people whose profile `viewer` may open.
+
+    That is everyone active with a confirmed email, except people who blocked the viewer:
+    to a blocked person, the blocker is missing.
+    """
+    people = Person.objects.filter(is_active=True, email_confirmed_at__isnull=False)
+    if viewer is not None and viewer.is_authenticated:
+        people = people.exclude(blocks__blocked=viewer)
+    return people
 
 
 def access_person(viewer, handle: str) -> Person:

@@ -197,8 +197,8 @@ def person_update_profile(
         person.refresh_from_db()
         raise ValidationError(errors)
     with transaction.atomic():
-        if changed:
-            person.save(update_fields=changed)
+        person.updated_at = timezone.now()
+        person.save(update_fields=[*changed, "updated_at"])
         if tags is not None:
             Interest.objects.filter(person=person).exclude(tag__in=tags).delete()
             have = set(Interest.objects.filter(person=person).values_list("tag", flat=True))
@@ -219,7 +219,8 @@ def person_set_avatar(*, person: Person, data: bytes) -> Person:
         f"avatars/{person.pk}-{secrets.token_hex(8)}.webp", ContentFile(webp)
     )
     person.avatar = name
-    person.save(update_fields=["avatar"])
+    person.updated_at = timezone.now()
+    person.save(update_fields=["avatar", "updated_at"])
     if old:
         transaction.on_commit(lambda: default_storage.delete(old))
     return person
@@ -229,7 +230,8 @@ def person_remove_avatar(*, person: Person) -> Person:
     """Remove `person`'s avatar."""
     old = person.avatar
     person.avatar = ""
-    person.save(update_fields=["avatar"])
+    person.updated_at = timezone.now()
+    person.save(update_fields=["avatar", "updated_at"])
     if old:
         transaction.on_commit(lambda: default_storage.delete(old))
     return person

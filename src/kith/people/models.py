@@ -50,9 +50,11 @@ class Person(AbstractBaseUser, PermissionsMixin):
     invitation_policy = models.CharField(
         max_length=32, choices=InvitationPolicy.choices, default=InvitationPolicy.ANYONE
     )
+    is_locked = models.BooleanField(default=False, help_text="Follows must be approved")
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now, help_text="Last profile change")
 
     objects = PersonManager()
 
@@ -187,3 +189,18 @@ class AccessToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class PostingDay(models.Model):
+    """How many posts a person published on one day: the roll-up the attention budget sums.
+
+    Publishing a post (Conversations) adds to today's row; the demo network fills a history.
+    """
+
+    id = models.BigIntegerField(primary_key=True, default=new_id, editable=False)
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="posting_days")
+    day = models.DateField()
+    posts = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint("person", "day", name="posting_day_unique")]

@@ -1,4 +1,4 @@
-"""Every change to relationships happens here. The Relationships issue adds invitations."""
+"""Making and removing connections. A connection means the two have met or talked."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from kith.relationships.access import ordered_pair
-from kith.relationships.models import Connection, HowMet
+from kith.relationships.models import Connection, ConnectionRemoval, HowMet
 
 
 def connection_create(
@@ -22,6 +22,7 @@ def connection_create(
     existing = Connection.objects.filter(person_a_id=a_id, person_b_id=b_id).first()
     if existing:
         return existing
+    now = since or timezone.now()
     try:
         with transaction.atomic():
             return Connection.objects.create(
@@ -29,13 +30,22 @@ def connection_create(
                 person_b_id=b_id,
                 how_met=how_met,
                 how_met_detail=how_met_detail[:200],
-                since=since or timezone.now(),
+                since=now,
+                last_interaction_at=now,
             )
     except IntegrityError:  # made by a concurrent request
         return Connection.objects.get(person_a_id=a_id, person_b_id=b_id)
 
 
-def connection_remove(*, person, other) -> None:
-    """Remove the connection between two people, if any (silently, as LinkedIn does)."""
+def connection_remove(*, person, other) -> bool:
+    """Remove the connection between two people, silently (the other is not told).
+
+    A removal record lets both address books delete the card on their next sync.
+    Return whether there was a connection.
+    """
     a_id, b_id = ordered_pair(person.pk, other.pk)
-    Connection.objects.filter(person_a_id=a_id, person_b_id=b_id).delete()
+    with transaction.atomic():
+        deleted, _ = Connection.objects.filter(person_a_id=a_id, person_b_id=b_id).delete()
+        if deleted:
+            ConnectionRemoval.objects.create(person_a_id=a_id, person_b_id=b_id)
+    return bool(deleted)

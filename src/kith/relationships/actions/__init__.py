@@ -1,0 +1,1 @@
+"""Every change to relationships happens in this package, one module per concept."""
