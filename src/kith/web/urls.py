@@ -1,5 +1,5 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path, re_path, reverse_lazy
+from django.urls import include, path, re_path, reverse_lazy
 
 from kith.web.forms import QueuedPasswordResetForm
 from kith.web.views import accounts, pages, profiles, settings_pages
@@ -75,6 +75,9 @@ urlpatterns = [
         settings_pages.token_revoke,
         name="settings_token_revoke",
     ),
+    path("", include("kith.web.urls_invitations")),
+    path("", include("kith.web.urls_follows")),
+    path("", include("kith.web.urls_contacts")),
     re_path(r"^media/(?P<path>.+)$", profiles.media, name="media"),
     re_path(rf"^{HANDLE}$", profiles.profile, name="profile"),
     re_path(rf"^{HANDLE}/card$", profiles.card_partial, name="profile_card"),

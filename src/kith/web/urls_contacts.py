@@ -1,0 +1,3 @@
+"""Web routes for contacts (included from kith.web.urls)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Web routes for follows (included from kith.web.urls)."""
+
+urlpatterns: list = []

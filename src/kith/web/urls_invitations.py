@@ -1,0 +1,3 @@
+"""Web routes for invitations (included from kith.web.urls)."""
+
+urlpatterns: list = []
