@@ -8,6 +8,6 @@ import os
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kith.settings")
 
-from django.core.asgi import get_asgi_application  # noqa: E402
+from django.core.asgi import get_asgi_application
 
 application = get_asgi_application()

@@ -26,6 +26,7 @@ import math
 import os
 import platform
 import shlex
+import signal
 import socket
 import subprocess
 import sys
@@ -65,6 +66,7 @@ class Result:
     max_ms: float
     server_cpu_pct: float | None
     loadgen_cpu_pct: float
+    other_cpu_pct: float | None
     statuses: dict[str, int] = field(default_factory=dict)
     exceptions: dict[str, int] = field(default_factory=dict)
 
@@ -95,6 +97,16 @@ def process_cpu_seconds(pid: int) -> float | None:
         return None
 
 
+def machine_busy_seconds() -> float | None:
+    """CPU seconds all CPUs spent busy since boot, from /proc/stat (None without /proc)."""
+    try:
+        values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    except (OSError, IndexError, ValueError):
+        return None
+    user, nice, system, _idle, _iowait, irq, softirq, steal = (values + [0] * 8)[:8]
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
 def kith_command() -> list[str]:
     script = Path(sys.executable).parent / "kith"
     return [str(script)] if script.exists() else [sys.executable, "-m", "kith"]
@@ -120,6 +132,7 @@ def machine() -> dict:
                 break
     return {
         "cpus": os.cpu_count(),
+        "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
         "cpu_model": model,
         "platform": platform.platform(),
         "python": platform.python_version(),
@@ -129,7 +142,7 @@ def machine() -> dict:
 def reproduce_command(args: argparse.Namespace) -> str:
     parts = [
         ".venv/bin/python", "bench/http_bench.py",
-        "--duration", str(args.duration), "--warmup", str(args.warmup),
+        "--duration", f"{args.duration:g}", "--warmup", f"{args.warmup:g}",
         "--concurrency", str(args.concurrency), "--max-requests", str(args.max_requests),
         "--people", str(args.people), "--seed", str(args.seed),
         "--threads", str(args.threads), "--app", args.app,
@@ -235,11 +248,13 @@ async def measure_endpoint(
             await run_phase(client, paths, args.concurrency, args.warmup, args.max_requests)
         server_cpu_before = process_cpu_seconds(server_pid)
         own_cpu_before = time.process_time()
+        busy_before = machine_busy_seconds()
         elapsed, latencies, statuses, exceptions = await run_phase(
             client, paths, args.concurrency, args.duration, args.max_requests
         )
         own_cpu = time.process_time() - own_cpu_before
         server_cpu_after = process_cpu_seconds(server_pid)
+        busy_after = machine_busy_seconds()
     latencies.sort()
     completed = len(latencies)
     errors = sum(c for s, c in statuses.items() if s != 200) + sum(exceptions.values())
@@ -248,6 +263,11 @@ async def measure_endpoint(
         if server_cpu_before is None or server_cpu_after is None
         else round(100 * (server_cpu_after - server_cpu_before) / elapsed, 1)
     )
+    other_cpu = None
+    if server_cpu is not None and busy_before is not None and busy_after is not None:
+        # Everything else the machine did meanwhile: other processes, the kernel's share.
+        other = (busy_after - busy_before) - own_cpu - (server_cpu_after - server_cpu_before)
+        other_cpu = round(max(0.0, 100 * other / elapsed), 1)
     return Result(
         variant=variant,
         endpoint=endpoint,
@@ -262,6 +282,7 @@ async def measure_endpoint(
         max_ms=round(1000 * (latencies[-1] if latencies else 0.0), 2),
         server_cpu_pct=server_cpu,
         loadgen_cpu_pct=round(100 * own_cpu / elapsed, 1),
+        other_cpu_pct=other_cpu,
         statuses={str(s): c for s, c in sorted(statuses.items())},
         exceptions=dict(exceptions),
     )
@@ -299,7 +320,7 @@ def bench_variant(variant: str, env: dict[str, str], var_dir: Path, args) -> lis
                 )
                 print(format_row(result))
                 results.append(result)
-        except BaseException:
+        except Exception:
             tail = log_tail(log_path)
             if tail:
                 print(f"--- last lines of the {variant} server log ---\n{tail}", file=sys.stderr)
@@ -315,16 +336,17 @@ def bench_variant(variant: str, env: dict[str, str], var_dir: Path, args) -> lis
 
 HEADER = (
     f"  {'variant':<12} {'endpoint':<8} {'req/s':>8} {'p50 ms':>8} {'p90 ms':>8} {'p99 ms':>8}"
-    f" {'errors':>7} {'requests':>9} {'srv cpu':>8} {'gen cpu':>8}"
+    f" {'errors':>7} {'requests':>9} {'srv cpu':>8} {'gen cpu':>8} {'other':>6}"
 )
 
 
 def format_row(r: Result) -> str:
     server_cpu = "-" if r.server_cpu_pct is None else f"{r.server_cpu_pct:.0f}%"
+    other_cpu = "-" if r.other_cpu_pct is None else f"{r.other_cpu_pct:.0f}%"
     return (
         f"  {r.variant:<12} {r.endpoint:<8} {r.rps:>8.1f} {r.p50_ms:>8.2f} {r.p90_ms:>8.2f}"
         f" {r.p99_ms:>8.2f} {r.errors:>7} {r.requests:>9} {server_cpu:>8}"
-        f" {r.loadgen_cpu_pct:>7.0f}%"
+        f" {r.loadgen_cpu_pct:>7.0f}% {other_cpu:>6}"
     )
 
 
@@ -332,7 +354,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description="Benchmark the profile page and the person API on a throwaway demo network."
     )
-    parser.add_argument("--duration", type=float, default=10.0, help="measured seconds per endpoint")
+    parser.add_argument(
+        "--duration", type=float, default=10.0, help="measured seconds per endpoint"
+    )
     parser.add_argument("--warmup", type=float, default=2.0, help="unmeasured seconds before each")
     parser.add_argument("--concurrency", type=int, default=16, help="requests kept in flight")
     parser.add_argument(
@@ -358,8 +382,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return args
 
 
+def _exit_on_sigterm(signum, frame) -> None:
+    raise SystemExit(128 + signum)  # unwinds through the finally blocks: server, temp dir
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
     variants = list(VARIANTS) if args.app == "both" else [args.app]
     started_at = dt.datetime.now(dt.UTC)
     info = machine()
@@ -368,6 +397,12 @@ def main(argv: list[str] | None = None) -> int:
         f" ({info['cpu_model'] or 'unknown CPU'}), Python {info['python']};"
         " the load generator shares the CPUs with the server."
     )
+    load_1min = info["load_average_at_start"][0]
+    if load_1min > 0.5:
+        print(
+            f"Note: the 1-minute load average is {load_1min:.2f}. Other work on this machine"
+            " lowers the figures: check the 'other' CPU column, which should stay near 0%."
+        )
     results: list[Result] = []
     with tempfile.TemporaryDirectory(prefix="kith-bench-") as tmp:
         var_dir = Path(tmp)
