@@ -2,17 +2,39 @@
 
 from __future__ import annotations
 
-from django.core.mail import send_mail
+from datetime import datetime
+
+from django.core.mail import EmailMessage
 from django.db import transaction
-from django_tasks import task
+from django_tasks import default_task_backend, task
 
 
 @task()
-def send_email(*, to: list[str], subject: str, body: str) -> None:
-    """Send one plain-text email through Django's mail framework."""
-    send_mail(subject=subject, message=body, from_email=None, recipient_list=to)
+def send_email(
+    *, to: list[str], subject: str, body: str, attachments: list[list[str]] | None = None
+) -> None:
+    """Send one plain-text email, with (filename, content, mimetype) attachments."""
+    message = EmailMessage(subject=subject, body=body, to=to)
+    for filename, content, mimetype in attachments or []:
+        message.attach(filename, content, mimetype)
+    message.send()
 
 
-def enqueue_email_on_commit(*, to: list[str], subject: str, body: str) -> None:
+def enqueue_email_on_commit(
+    *, to: list[str], subject: str, body: str, attachments: list[list[str]] | None = None
+) -> None:
     """Send an email once the current transaction commits (never for a rolled-back change)."""
-    transaction.on_commit(lambda: send_email.enqueue(to=to, subject=subject, body=body))
+    transaction.on_commit(
+        lambda: send_email.enqueue(to=to, subject=subject, body=body, attachments=attachments)
+    )
+
+
+def enqueue_later_on_commit(task_function, *, run_after: datetime, **kwargs) -> None:
+    """Run a task at `run_after` once the transaction commits, where the backend can wait.
+
+    The inline backend of the tests cannot defer; code that relies on a deferred task also
+    has a sweep (e.g. `kith expire`) so nothing depends on the deferral alone.
+    """
+    if not default_task_backend.supports_defer:
+        return
+    transaction.on_commit(lambda: task_function.using(run_after=run_after).enqueue(**kwargs))
