@@ -172,6 +172,15 @@ def connect(
     console.print(f"@{handle} and @{other} are connected.")
 
 
+@app.command()
+def expire() -> None:
+    """Expire intro calls past their time (the worker does it too; run from cron if you like)."""
+    _django()
+    from kith.relationships.actions.intro_calls import intro_calls_expire_due
+
+    console.print(f"Expired {intro_calls_expire_due()} intro call(s).")
+
+
 @app.command("settings")
 def show_settings() -> None:
     """List every environment variable Kith reads, with its default."""
