@@ -14,6 +14,7 @@ from django.core import mail
 from playwright.sync_api import expect
 from tests.conftest import PASSWORD, make_person
 
+from e2e.helpers import log_in
 from kith.people.models import Person
 from kith.relationships.actions.connections import connection_create
 
@@ -24,15 +25,6 @@ ORGANISATION = "Hedgerow Pottery"  # public
 ORGANISATION_EDITED = "Hedgerow Pottery Co-op"  # the same line after the inline edit
 PHONE = "+44 7700 900123"  # connections
 LOCATION = "12 Quiet Lane, Frome"  # only me
-
-
-def log_in(tab, handle: str) -> None:
-    page = tab.page
-    page.goto("/login/")
-    page.locator("input[name=username]").fill(handle)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.get_by_role("button", name="Log in", exact=True).click()
-    expect(page.get_by_role("button", name=f"Log out @{handle}")).to_be_visible()
 
 
 def add_line(page, kind: str, value: str, visibility: str) -> None:
