@@ -53,7 +53,8 @@ def _load_demo(people: int, seed: int) -> None:
             people=people, seed=seed, progress=lambda n: progress.update(bar, completed=n)
         )
     console.print(
-        f"[green]Demo network:[/] {len(result.people)} people, {result.connections} connections."
+        f"[green]Demo network:[/] {len(result.people)} people, {result.connections} connections, "
+        f"{result.follows} follows."
     )
 
 

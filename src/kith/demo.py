@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
 from faker import Faker
 
 from kith.people import actions
-from kith.people.models import FieldKind, InvitationPolicy, Person, Visibility
+from kith.people.models import FieldKind, InvitationPolicy, Person, PostingDay, Visibility
 from kith.relationships.actions.connections import connection_create
-from kith.relationships.models import Connection, HowMet
+from kith.relationships.actions.follows import (
+    OverBudget,
+    follow_create,
+    follow_request_approve,
+)
+from kith.relationships.attention import WINDOW_DAYS
+from kith.relationships.models import Connection, Follow, FollowStatus, HowMet
 
 DEMO_PASSWORD = "kith-demo-password"
 STAFF_HANDLE = "moderator"
@@ -56,6 +65,7 @@ class DemoResult:
     people: list[Person]
     connections: int
     staff: Person
+    follows: int = 0
 
 
 def _pick_visibility(rng: random.Random) -> str:
@@ -148,4 +158,64 @@ def load_demo(
                         other=other,
                         how_met=rng.choice(HowMet.values[:4]),
                     )
-    return DemoResult(people=created, connections=Connection.objects.count() - before, staff=staff)
+        follows = _add_activity(created, seed)
+    return DemoResult(
+        people=created,
+        connections=Connection.objects.count() - before,
+        staff=staff,
+        follows=follows,
+    )
+
+
+def _poisson(rng: random.Random, mean: float) -> int:
+    """Draw a Poisson-distributed count (Knuth's method; means here stay small)."""
+    limit, count, product = math.exp(-mean), 0, rng.random()
+    while product > limit:
+        count += 1
+        product *= rng.random()
+    return count
+
+
+def _add_activity(people: list[Person], seed: int) -> int:
+    """Give everyone a 30-day posting history and some follows; return the follows made.
+
+    Most people post a little, some moderately and a few a lot, quieter at weekends; a few
+    accounts are locked, with some requests approved and some waiting. Follows that would
+    pass a reader's capacity are mostly skipped, sometimes confirmed, as people do.
+    """
+    rng = random.Random(f"{seed}-activity")  # its own stream: the people and graph stay put
+    today = timezone.localdate()
+    rows = []
+    for person in people:
+        kind = rng.random()
+        if kind < 0.6:
+            rate = rng.uniform(0.1, 2.0)
+        elif kind < 0.9:
+            rate = rng.uniform(2.0, 6.0)
+        else:
+            rate = rng.uniform(10.0, 25.0)
+        for offset in range(WINDOW_DAYS):
+            day = today - timedelta(days=offset)
+            posts = _poisson(rng, rate * (0.6 if day.weekday() >= 5 else 1.0))
+            if posts:
+                rows.append(PostingDay(person=person, day=day, posts=posts))
+    PostingDay.objects.bulk_create(rows)
+    for person in people:
+        if rng.random() < 0.15:
+            actions.person_update_profile(person=person, is_locked=True)
+    for person in people:
+        for other in rng.sample(people, min(len(people), rng.randint(3, 10))):
+            if other.pk == person.pk:
+                continue
+            try:
+                follow_create(follower=person, target=other)
+            except OverBudget:
+                if rng.random() < 0.25:
+                    follow_create(follower=person, target=other, confirm_over_budget=True)
+    waiting = Follow.objects.filter(
+        target_person__in=people, status=FollowStatus.REQUESTED
+    ).select_related("target_person")
+    for follow in waiting.order_by("id"):
+        if rng.random() < 0.5:
+            follow_request_approve(person=follow.target_person, follow=follow)
+    return Follow.objects.filter(follower__in=people).count()

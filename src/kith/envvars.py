@@ -45,6 +45,17 @@ def env_int(name: str, default: int, help: str) -> int:
         raise ConfigError(f"{name} must be a whole number, not {raw!r}") from None
 
 
+def env_float(name: str, default: float, help: str) -> float:
+    """Return the variable as a number (decimals allowed)."""
+    raw = _register(name, default, help)
+    if raw is None or raw == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number, not {raw!r}") from None
+
+
 def env_bool(name: str, default: bool, help: str) -> bool:
     """Return the variable as a boolean (1/true/yes/on or 0/false/no/off)."""
     raw = _register(name, "true" if default else "false", help)

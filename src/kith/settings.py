@@ -11,7 +11,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from kith.envvars import env_bool, env_int, env_list, env_str
+from kith.envvars import env_bool, env_float, env_int, env_list, env_str
 
 SRC_DIR = Path(__file__).resolve().parent
 
@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "kith.people",
     "kith.relationships",
     "kith.feeds",
+    "kith.contacts",
     "kith.api",
     "kith.web",
 ]
@@ -237,6 +238,34 @@ KITH_THREADS = env_int(
     "KITH_THREADS", 8, "Fixed pool of threads running Django views (each keeps its DB connection)."
 )
 KITH_DEMO_PEOPLE = env_int("KITH_DEMO_PEOPLE", 40, "People in the demo network `kith run` loads.")
+
+# --- Invitations and intro calls ---------------------------------------------------------------
+KITH_INVITATIONS_PER_WEEK = env_int(
+    "KITH_INVITATIONS_PER_WEEK", 100, "Invitations one person may send in a rolling 7 days."
+)
+KITH_REINVITE_COOLDOWN_DAYS = env_int(
+    "KITH_REINVITE_COOLDOWN_DAYS", 21, "Days before a withdrawn invitation may be sent again."
+)
+KITH_UNKNOWN_MARKS_LIMIT = env_int(
+    "KITH_UNKNOWN_MARKS_LIMIT", 5, "“I don't know this person” marks that restrict an inviter…"
+)
+KITH_UNKNOWN_MARKS_WINDOW_DAYS = env_int(
+    "KITH_UNKNOWN_MARKS_WINDOW_DAYS", 90, "…when received within this many days…"
+)
+KITH_UNKNOWN_RESTRICTION_DAYS = env_int(
+    "KITH_UNKNOWN_RESTRICTION_DAYS", 7, "…for this many days without sending invitations."
+)
+KITH_INTRO_CALL_EXPIRY_DAYS = env_int(
+    "KITH_INTRO_CALL_EXPIRY_DAYS", 14, "Days after which an intro call not held expires."
+)
+
+# --- Follows ----------------------------------------------------------------------------------
+KITH_FOLLOW_CAP_BASE = env_int(
+    "KITH_FOLLOW_CAP_BASE", 7500, "People anyone may follow, whatever their own follower count."
+)
+KITH_FOLLOW_CAP_RATIO = env_float(
+    "KITH_FOLLOW_CAP_RATIO", 1.1, "Past the base cap, follows allowed per follower one has."
+)
 
 # --- API --------------------------------------------------------------------------------------
 NINJA_PAGINATION_MAX_LIMIT = 100

@@ -11,7 +11,11 @@ from kith.people.models import ContactChange, ContactField, FieldKind, Visibilit
 
 def test_add_update_remove_records_history(alice):
     field = actions.contact_field_add(
-        person=alice, kind=FieldKind.JOB_TITLE, value="Researcher", visibility=Visibility.PUBLIC
+        person=alice,
+        kind=FieldKind.JOB_TITLE,
+        value="Researcher",
+        visibility=Visibility.PUBLIC,
+        announce=False,
     )
     actions.contact_field_update(field=field, value="Head of Research", announce=True)
     actions.contact_field_update(field=field, visibility=Visibility.CONNECTIONS)  # no value change

@@ -9,7 +9,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaValidationError
 
 from kith.api.auth import InvalidToken
-from kith.api.routes import contacts, follows, invitations, me, people
+from kith.api.routes import contacts, follows, invitations, me, people, safety
 
 api = NinjaAPI(
     title="Kith API",
@@ -74,4 +74,5 @@ api.add_router("/v1/me", me.router)
 api.add_router("/v1/people", people.router)
 api.add_router("/v1", invitations.router)
 api.add_router("/v1", follows.router)
+api.add_router("/v1", safety.router)
 api.add_router("/v1", contacts.router)

@@ -36,7 +36,9 @@ class ContactFieldIn(Schema):
     value: str = Field(max_length=1000)
     visibility: VisibilityName = "connections"
     label: str = Field("", max_length=200)
-    announce: bool = False
+    announce: bool | None = Field(
+        None, description="Tell connections; default: yes for job, organisation, location"
+    )
 
 
 class ContactFieldPatch(Schema):
@@ -44,7 +46,9 @@ class ContactFieldPatch(Schema):
     value: str | None = Field(None, max_length=1000)
     visibility: VisibilityName | None = None
     label: str | None = Field(None, max_length=200)
-    announce: bool = False
+    announce: bool | None = Field(
+        None, description="Tell connections; default: yes for job, organisation, location"
+    )
 
 
 class FieldOrderIn(Schema):
@@ -75,6 +79,7 @@ class MeOut(PersonOut):
     email_confirmed: bool
     reading_capacity: int
     invitation_policy: PolicyName
+    is_locked: bool
 
 
 class MePatch(Schema):
@@ -84,6 +89,7 @@ class MePatch(Schema):
     interests: list[str] | None = Field(None, max_length=100)
     reading_capacity: int | None = None
     invitation_policy: PolicyName | None = None
+    is_locked: bool | None = Field(None, description="Follows need your approval")
 
 
 class TokenOut(Schema):

@@ -54,6 +54,7 @@ def me_dict(person: Person) -> dict:
         "email_confirmed": person.email_confirmed,
         "reading_capacity": person.reading_capacity,
         "invitation_policy": person.invitation_policy,
+        "is_locked": person.is_locked,
     }
 
 

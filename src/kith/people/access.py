@@ -6,6 +6,8 @@ anyone else; moderation goes through the Django admin, not through the product's
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django.db.models import QuerySet
 from django.http import Http404
 
@@ -17,6 +19,7 @@ from kith.relationships.access import Relationship, relationship_between
 _LEVELS_SELF = frozenset(Visibility.values)
 _LEVELS_CONNECTED = frozenset({Visibility.PUBLIC, Visibility.CONNECTIONS})
 _LEVELS_ANYONE = frozenset({Visibility.PUBLIC})
+CONNECTION_LEVELS = _LEVELS_CONNECTED  # what every connection of a person sees
 
 
 def visibility_levels(relationship: Relationship) -> frozenset[str]:
@@ -62,6 +65,25 @@ def visible_fields(
         relationship = relationship_between(viewer, person)
     levels = visibility_levels(relationship)
     return list(ContactField.objects.filter(person=person, visibility__in=levels))
+
+
+def visible_fields_of_many(
+    viewer, relationships: Mapping[int, Relationship]
+) -> dict[int, list[ContactField]]:
+    """Return, per person id, the fields `viewer` may see of that person, in card order.
+
+    `relationships` maps each person's id to how `viewer` stands to them. The rule is the one
+    `visible_fields` applies; this makes one query per distinct set of levels (usually one),
+    for address books and other lists of many people.
+    """
+    ids_by_levels: dict[frozenset[str], list[int]] = {}
+    for person_id, relationship in relationships.items():
+        ids_by_levels.setdefault(visibility_levels(relationship), []).append(person_id)
+    fields: dict[int, list[ContactField]] = {person_id: [] for person_id in relationships}
+    for levels, ids in ids_by_levels.items():
+        for field in ContactField.objects.filter(person_id__in=ids, visibility__in=levels):
+            fields[field.person_id].append(field)
+    return fields
 
 
 def person_for_confirmation(person_id: int, email: str) -> Person | None:

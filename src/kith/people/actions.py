@@ -161,8 +161,12 @@ def person_update_profile(
     interests: list[str] | None = None,
     reading_capacity: int | None = None,
     invitation_policy: str | None = None,
+    is_locked: bool | None = None,
 ) -> Person:
-    """Change the given profile attributes of `person` (all checked before anything is saved)."""
+    """Change the given profile attributes of `person` (all checked before anything is saved).
+
+    Unlocking the account approves the follow requests waiting for an answer, as on Mastodon.
+    """
     errors: dict[str, list[str]] = {}
     changed: list[str] = []
     if display_name is not None:
@@ -193,6 +197,10 @@ def person_update_profile(
             errors["invitation_policy"] = [f"Choose one of: {', '.join(InvitationPolicy.values)}."]
         person.invitation_policy = invitation_policy
         changed.append("invitation_policy")
+    unlocking = is_locked is False and person.is_locked
+    if is_locked is not None:
+        person.is_locked = bool(is_locked)
+        changed.append("is_locked")
     if errors:
         person.refresh_from_db()
         raise ValidationError(errors)
@@ -205,6 +213,10 @@ def person_update_profile(
             Interest.objects.bulk_create(
                 [Interest(person=person, tag=tag) for tag in tags if tag not in have]
             )
+        if unlocking:
+            from kith.relationships.actions.follows import follow_requests_approve_all
+
+            follow_requests_approve_all(person=person)
     return person
 
 
@@ -263,8 +275,21 @@ def _check_field(kind: str, label: str, value: str, visibility: str) -> tuple[st
     return (label if kind == FieldKind.CUSTOM else ""), value
 
 
-def _record_change(field: ContactField, *, old: str, new: str, announce: bool) -> ContactChange:
-    return ContactChange.objects.create(
+NEWSWORTHY_KINDS = frozenset({FieldKind.JOB_TITLE, FieldKind.ORGANISATION, FieldKind.LOCATION})
+
+
+def _record_change(
+    field: ContactField, *, old: str, new: str, announce: bool | None
+) -> ContactChange:
+    """Record a change in the card's history; announce it to connections when asked.
+
+    `announce=None` means the default: job, organisation and location changes are news,
+    small edits are not. Removals are never announced.
+    """
+    if announce is None:
+        announce = field.kind in NEWSWORTHY_KINDS
+    announce = announce and bool(new) and field.visibility != Visibility.ONLY_ME
+    change = ContactChange.objects.create(
         person_id=field.person_id,
         field=field if field.pk and new else None,
         kind=field.kind,
@@ -274,6 +299,11 @@ def _record_change(field: ContactField, *, old: str, new: str, announce: bool) -
         visibility=field.visibility,
         announced=announce,
     )
+    if announce:
+        from kith.people.tasks import announce_contact_change
+
+        transaction.on_commit(lambda: announce_contact_change.enqueue(change_id=change.pk))
+    return change
 
 
 def contact_field_add(
@@ -283,7 +313,7 @@ def contact_field_add(
     value: str,
     visibility: str,
     label: str = "",
-    announce: bool = False,
+    announce: bool | None = None,
 ) -> ContactField:
     """Add a field to the end of `person`'s contact card and record the change."""
     label, value = _check_field(kind, label, value, visibility)
@@ -313,7 +343,7 @@ def contact_field_update(
     value: str | None = None,
     visibility: str | None = None,
     label: str | None = None,
-    announce: bool = False,
+    announce: bool | None = None,
 ) -> ContactField:
     """Change a contact field's value, label or visibility, recording value changes."""
     new_value = field.value if value is None else value
@@ -404,3 +434,59 @@ def access_token_authenticate(plaintext: str) -> Person | None:
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         AccessToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.person
+
+
+def _change_text(change: ContactChange, person: Person, organisation: str) -> str:
+    name, new = person.display_name, change.new_value
+    if change.kind == FieldKind.JOB_TITLE:
+        return f"{name} is now {new}" + (f" at {organisation}" if organisation else "")
+    if change.kind == FieldKind.ORGANISATION:
+        return f"{name} now works at {new}"
+    if change.kind == FieldKind.LOCATION:
+        return f"{name} moved to {new}"
+    label = change.label if change.kind == FieldKind.CUSTOM else change.get_kind_display().lower()
+    return f"{name} has a new {label}: {new}"
+
+
+def contact_change_announce(*, change: ContactChange) -> int:
+    """Tell `change.person`'s connections who can see the field; return how many were told.
+
+    Idempotent: connections already told about this change are skipped.
+    """
+    from kith.feeds.models import Notification, NotificationKind
+    from kith.people.access import CONNECTION_LEVELS as levels
+    from kith.relationships.access import connected_ids
+
+    person = change.person
+    if not change.announced or not change.new_value:
+        return 0
+    # Every recipient is a connection, so they all see exactly the connection-level fields.
+    if change.visibility not in levels:
+        return 0
+    organisation = (
+        ContactField.objects.filter(
+            person=person, kind=FieldKind.ORGANISATION, visibility__in=levels
+        )
+        .values_list("value", flat=True)
+        .first()
+        or ""
+    )
+    text = _change_text(change, person, organisation)
+    told = set(
+        Notification.objects.filter(contact_change=change).values_list("recipient_id", flat=True)
+    )
+    recipients = [pk for pk in connected_ids(person) if pk not in told]
+    Notification.objects.bulk_create(
+        [
+            Notification(
+                recipient_id=pk,
+                kind=NotificationKind.CARD_CHANGE,
+                actor=person,
+                text=text[:300],
+                url=person.get_absolute_url(),
+                contact_change=change,
+            )
+            for pk in recipients
+        ]
+    )
+    return len(recipients)

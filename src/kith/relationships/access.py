@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db import connection as db_connection
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
@@ -50,10 +51,27 @@ def relationship_between(viewer, person) -> Relationship:
         return ANONYMOUS
     if viewer.pk == person.pk:
         return SELF
-    a_id, b_id = ordered_pair(viewer.pk, person.pk)
-    return Relationship(
-        connection=Connection.objects.filter(person_a_id=a_id, person_b_id=b_id).first()
-    )
+    return Relationship(connection=connection_of_pair(viewer.pk, person.pk))
+
+
+_CONNECTION_COLUMNS = [field.column for field in Connection._meta.concrete_fields]
+# Names come from the model's metadata, never from input: not an injection vector.
+_CONNECTION_BY_PAIR = (
+    f"SELECT {', '.join(_CONNECTION_COLUMNS)} FROM {Connection._meta.db_table} "  # noqa: S608
+    "WHERE person_a_id = %s AND person_b_id = %s"
+)
+
+
+def connection_of_pair(a_id: int, b_id: int) -> Connection | None:
+    """Return the connection between two person ids, or None.
+
+    On every profile view and policy check: one prepared statement on the unique index,
+    without building an ORM queryset (which costs more than the query; bench/).
+    """
+    with db_connection.cursor() as cursor:
+        cursor.execute(_CONNECTION_BY_PAIR, ordered_pair(a_id, b_id))
+        row = cursor.fetchone()
+    return Connection.from_db(db_connection.alias, _CONNECTION_COLUMNS, row) if row else None
 
 
 def connections_of(person) -> QuerySet[Connection]:
@@ -190,7 +208,8 @@ def standing_between(viewer, person) -> Standing:
     """
     if viewer is None or not getattr(viewer, "is_authenticated", False) or viewer.pk == person.pk:
         return Standing()
-    Person = type(person)
+    from kith.people.models import Person
+
     mute = active_mutes(viewer).filter(muted=OuterRef("pk"))
     row = (
         Person.objects.filter(pk=person.pk)
@@ -255,7 +274,9 @@ def follow_requests_to(person) -> QuerySet[Follow]:
 
 def access_follow_request(person, handle: str) -> Follow:
     """Return the follow request from `handle` waiting for `person`, else raise Http404."""
-    follow = follow_requests_to(person).filter(follower__handle=handle.lstrip("@").lower()).first()
+    from kith.people.validators import normalise_handle
+
+    follow = follow_requests_to(person).filter(follower__handle=normalise_handle(handle)).first()
     if follow is None:
         raise Http404("No such follow request.")
     return follow

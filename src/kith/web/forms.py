@@ -103,6 +103,12 @@ class ProfileForm(forms.Form):
     invitation_policy = forms.ChoiceField(
         choices=InvitationPolicy.choices, label="Who may invite you to connect"
     )
+    is_locked = forms.BooleanField(
+        required=False,
+        label="Approve new followers (locked account)",
+        help_text="People ask to follow you and you approve or reject them. "
+        "Switching this off approves the requests waiting.",
+    )
 
 
 class AvatarForm(forms.Form):

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from kith.core.ids import parse_id
 from kith.people import actions
 from kith.people.access import access_own_field
+from kith.people.actions import NEWSWORTHY_KINDS
 from kith.people.models import AccessToken, ContactField, FieldKind
 from kith.web.forms import (
     AvatarForm,
@@ -47,6 +48,7 @@ def profile_settings(request):
         "interests": ", ".join(person.interests.values_list("tag", flat=True)),
         "reading_capacity": person.reading_capacity,
         "invitation_policy": person.invitation_policy,
+        "is_locked": person.is_locked,
     }
     form = ProfileForm(request.POST or None, initial=initial)
     avatar_form = AvatarForm()
@@ -61,6 +63,7 @@ def profile_settings(request):
                 interests=data["interests"].split(","),
                 reading_capacity=data["reading_capacity"],
                 invitation_policy=data["invitation_policy"],
+                is_locked=data["is_locked"],
             ),
         ):
             messages.success(request, "Profile saved.")
@@ -100,6 +103,7 @@ def avatar_settings(request):
             "bio": request.user.bio,
             "reading_capacity": request.user.reading_capacity,
             "invitation_policy": request.user.invitation_policy,
+            "is_locked": request.user.is_locked,
         }
     )
     return render(
@@ -126,7 +130,12 @@ def _card_page(request, *, add_form=None, status=200):
 def _edit_form(field: ContactField, data=None) -> ContactFieldEditForm:
     form = ContactFieldEditForm(
         data,
-        initial={"label": field.label, "value": field.value, "visibility": field.visibility},
+        initial={
+            "label": field.label,
+            "value": field.value,
+            "visibility": field.visibility,
+            "announce": field.kind in NEWSWORTHY_KINDS,
+        },
         prefix=f"f{field.pk}",
     )
     if field.kind != FieldKind.CUSTOM:

@@ -1,0 +1,1 @@
+"""Contact cards that stay current: vCard export and a read-only CardDAV address book."""
