@@ -30,11 +30,21 @@ def friends(ana):
 def test_job_change_tells_every_connection_once(
     ana, friends, carol, django_capture_on_commit_callbacks
 ):
-    actions.contact_field_add(person=ana, kind=FieldKind.ORGANISATION, value="Lumen",
-                              visibility=Visibility.CONNECTIONS, announce=False)
+    actions.contact_field_add(
+        person=ana,
+        kind=FieldKind.ORGANISATION,
+        value="Lumen",
+        visibility=Visibility.CONNECTIONS,
+        announce=False,
+    )
     with django_capture_on_commit_callbacks(execute=True):
-        job = actions.contact_field_add(person=ana, kind=FieldKind.JOB_TITLE, value="Researcher",
-                                        visibility=Visibility.PUBLIC, announce=False)
+        job = actions.contact_field_add(
+            person=ana,
+            kind=FieldKind.JOB_TITLE,
+            value="Researcher",
+            visibility=Visibility.PUBLIC,
+            announce=False,
+        )
         actions.contact_field_update(field=job, value="Head of Research")  # default: news
     notices = Notification.objects.filter(kind="card_change")
     assert sorted(n.recipient.handle for n in notices) == ["friend0", "friend1", "friend2"]
@@ -48,18 +58,21 @@ def test_only_me_fields_and_small_edits_are_not_announced(
     ana, friends, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        secret = actions.contact_field_add(person=ana, kind=FieldKind.LOCATION, value="Porto",
-                                           visibility=Visibility.ONLY_ME)
+        secret = actions.contact_field_add(
+            person=ana, kind=FieldKind.LOCATION, value="Porto", visibility=Visibility.ONLY_ME
+        )
         actions.contact_field_update(field=secret, value="Braga", announce=True)
-        phone = actions.contact_field_add(person=ana, kind=FieldKind.PHONE, value="+351 1",
-                                          visibility=Visibility.CONNECTIONS)
+        phone = actions.contact_field_add(
+            person=ana, kind=FieldKind.PHONE, value="+351 1", visibility=Visibility.CONNECTIONS
+        )
         actions.contact_field_update(field=phone, value="+351 2")  # small edit: default off
     assert not Notification.objects.filter(kind="card_change").exists()
 
 
 def test_explicit_announcement_of_a_small_edit(ana, friends, django_capture_on_commit_callbacks):
-    phone = actions.contact_field_add(person=ana, kind=FieldKind.PHONE, value="+351 1",
-                                      visibility=Visibility.CONNECTIONS)
+    phone = actions.contact_field_add(
+        person=ana, kind=FieldKind.PHONE, value="+351 1", visibility=Visibility.CONNECTIONS
+    )
     with django_capture_on_commit_callbacks(execute=True):
         actions.contact_field_update(field=phone, value="+351 2", announce=True)
     texts = set(Notification.objects.filter(kind="card_change").values_list("text", flat=True))
@@ -69,16 +82,25 @@ def test_explicit_announcement_of_a_small_edit(ana, friends, django_capture_on_c
 def test_web_edit_announces_by_default_for_job_changes(
     client, ana, friends, django_capture_on_commit_callbacks
 ):
-    field = actions.contact_field_add(person=ana, kind=FieldKind.LOCATION, value="Lisbon",
-                                      visibility=Visibility.CONNECTIONS, announce=False)
+    field = actions.contact_field_add(
+        person=ana,
+        kind=FieldKind.LOCATION,
+        value="Lisbon",
+        visibility=Visibility.CONNECTIONS,
+        announce=False,
+    )
     client.force_login(ana)
     page = client.get("/settings/card/").content.decode()
     assert f'name="f{field.pk}-announce" id="id_f{field.pk}-announce" checked' in page
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(f"/settings/card/{field.pk}/", {
-            f"f{field.pk}-value": "Berlin", f"f{field.pk}-visibility": "connections",
-            f"f{field.pk}-announce": "on",
-        })
+        client.post(
+            f"/settings/card/{field.pk}/",
+            {
+                f"f{field.pk}-value": "Berlin",
+                f"f{field.pk}-visibility": "connections",
+                f"f{field.pk}-announce": "on",
+            },
+        )
     assert Notification.objects.filter(kind="card_change").count() == 3
     client.force_login(friends[0])
     assert "Ana moved to Berlin" in client.get("/notifications/").content.decode()

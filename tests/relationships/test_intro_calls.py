@@ -43,14 +43,18 @@ def guest(db):
 
 @pytest.fixture
 def call(host, guest):
-    invitation = inv.invitation_send(sender=guest, recipient=host, how_known="other",
-                                     how_known_detail="Read her blog")
+    invitation = inv.invitation_send(
+        sender=guest, recipient=host, how_known="other", how_known_detail="Read her blog"
+    )
     return IntroCall.objects.get(invitation=invitation)
 
 
 def propose(call, host, **kwargs):
-    defaults = {"slots": [later(2), later(3)], "time_zone": LISBON,
-                "join_url": "https://meet.example.org/abc"}
+    defaults = {
+        "slots": [later(2), later(3)],
+        "time_zone": LISBON,
+        "join_url": "https://meet.example.org/abc",
+    }
     return calls.intro_call_propose(call=call, by=host, **{**defaults, **kwargs})
 
 
@@ -199,8 +203,9 @@ def test_expiry_closes_call_and_invitation(call, host):
 
 def test_weekly_availability_offers_times_automatically(host, guest):
     for weekday in range(7):
-        Availability.objects.create(person=host, weekday=weekday, start_time=time(9),
-                                    end_time=time(10), time_zone=LISBON)
+        Availability.objects.create(
+            person=host, weekday=weekday, start_time=time(9), end_time=time(10), time_zone=LISBON
+        )
     invitation = inv.invitation_send(sender=guest, recipient=host, how_known="call")
     call = IntroCall.objects.get(invitation=invitation)
     slots = list(call.slots.all())
@@ -212,8 +217,9 @@ def test_weekly_availability_offers_times_automatically(host, guest):
 
 def test_recipient_can_offer_a_call_instead_of_accepting(db, guest):
     anna = make_person("anna")
-    invitation = inv.invitation_send(sender=guest, recipient=anna, how_known="other",
-                                     how_known_detail="mailing list")
+    invitation = inv.invitation_send(
+        sender=guest, recipient=anna, how_known="other", how_known_detail="mailing list"
+    )
     call = calls.invitation_offer_intro_call(
         invitation=invitation, by=anna, slots=[later(2)], time_zone="UTC"
     )
@@ -228,20 +234,29 @@ def test_recipient_can_offer_a_call_instead_of_accepting(db, guest):
 
 def test_api_intro_call(api, call, host, guest, token_for):
     host_token, guest_token = token_for(host), token_for(guest)
-    response = api("POST", f"/intro-calls/{call.pk}/slots", token=host_token,
-                   json={"slots": [later(2)], "time_zone": LISBON})
+    response = api(
+        "POST",
+        f"/intro-calls/{call.pk}/slots",
+        token=host_token,
+        json={"slots": [later(2)], "time_zone": LISBON},
+    )
     assert response.status_code == 200, response.content
     slot_id = response.json()["slots"][0]["id"]
-    response = api("POST", f"/intro-calls/{call.pk}/pick", token=guest_token,
-                   json={"slot_id": slot_id})
+    response = api(
+        "POST", f"/intro-calls/{call.pk}/pick", token=guest_token, json={"slot_id": slot_id}
+    )
     assert response.json()["status"] == "scheduled"
     ics = api("GET", f"/intro-calls/{call.pk}/invite.ics", token=guest_token)
     assert ics["Content-Type"].startswith("text/calendar")
     assert Calendar.from_ical(ics.content)["method"] == "REQUEST"
     outsider = make_person("olga")
     assert api("GET", f"/intro-calls/{call.pk}", token=token_for(outsider)).status_code == 404
-    response = api("POST", f"/intro-calls/{call.pk}/reschedule", token=host_token,
-                   json={"starts_at": later(3), "time_zone": "Nowhere/City"})
+    response = api(
+        "POST",
+        f"/intro-calls/{call.pk}/reschedule",
+        token=host_token,
+        json={"starts_at": later(3), "time_zone": "Nowhere/City"},
+    )
     assert response.status_code == 422 and "time_zone" in str(response.json()["detail"])
 
 
@@ -249,10 +264,16 @@ def test_web_intro_call_pages(client, call, host, guest):
     client.force_login(host)
     page = client.get(f"/intro-calls/{call.pk}/")
     assert page.status_code == 200 and "Offer times" in page.content.decode()
-    response = client.post(f"/intro-calls/{call.pk}/propose/", {
-        "slot_1": later(2), "time_zone": LISBON, "duration_minutes": "20", "join_url": "",
-        "phone": "",
-    })
+    response = client.post(
+        f"/intro-calls/{call.pk}/propose/",
+        {
+            "slot_1": later(2),
+            "time_zone": LISBON,
+            "duration_minutes": "20",
+            "join_url": "",
+            "phone": "",
+        },
+    )
     assert response.status_code == 302
     assert call.slots.count() == 1
     client.force_login(guest)

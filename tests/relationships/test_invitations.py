@@ -69,19 +69,26 @@ def test_reply_without_accepting(dan, eve):
     inv.invitation_reply(invitation=invitation, by=eve, body="Remind me where we met?")
     inv.invitation_reply(invitation=invitation, by=dan, body="The Lisbon meetup.")
     assert [m.body for m in invitation.messages.all()] == [
-        "Remind me where we met?", "The Lisbon meetup."]
+        "Remind me where we met?",
+        "The Lisbon meetup.",
+    ]
     assert invitation.status == InvitationStatus.PENDING
-    assert error_code(lambda: inv.invitation_reply(invitation=invitation, by=eve, body=" ")) == "body"
+    assert (
+        error_code(lambda: inv.invitation_reply(invitation=invitation, by=eve, body=" ")) == "body"
+    )
     stranger = make_person("frank")
-    assert error_code(
-        lambda: inv.invitation_reply(invitation=invitation, by=stranger, body="hi")
-    ) == "not_allowed"
+    assert (
+        error_code(lambda: inv.invitation_reply(invitation=invitation, by=stranger, body="hi"))
+        == "not_allowed"
+    )
 
 
 def test_only_the_right_side_can_answer(dan, eve):
     invitation = send(dan, eve)
     assert error_code(lambda: inv.invitation_accept(invitation=invitation, by=dan)) == "not_allowed"
-    assert error_code(lambda: inv.invitation_withdraw(invitation=invitation, by=eve)) == "not_allowed"
+    assert (
+        error_code(lambda: inv.invitation_withdraw(invitation=invitation, by=eve)) == "not_allowed"
+    )
     inv.invitation_withdraw(invitation=invitation, by=dan)
     assert error_code(lambda: inv.invitation_accept(invitation=invitation, by=eve)) == "closed"
 
@@ -209,14 +216,22 @@ def test_invitation_policy(dan, eve, policy, how, mutual, expected):
 
 def test_api_invitation_flow(api, dan, eve, token_for):
     dan_token, eve_token = token_for(dan), token_for(eve)
-    response = api("POST", "/people/eve/invitations", token=dan_token,
-                   json={"how_known": "worked_together", "note": "From the Lumen project"})
+    response = api(
+        "POST",
+        "/people/eve/invitations",
+        token=dan_token,
+        json={"how_known": "worked_together", "note": "From the Lumen project"},
+    )
     assert response.status_code == 201, response.content
     invitation_id = response.json()["id"]
     received = api("GET", "/invitations?box=received", token=eve_token).json()
     assert [i["id"] for i in received] == [invitation_id]
-    response = api("POST", f"/invitations/{invitation_id}/messages", token=eve_token,
-                   json={"body": "Which team were you on?"})
+    response = api(
+        "POST",
+        f"/invitations/{invitation_id}/messages",
+        token=eve_token,
+        json={"body": "Which team were you on?"},
+    )
     assert response.status_code == 201
     assert api("POST", f"/invitations/{invitation_id}/accept", token=dan_token).status_code == 422
     response = api("POST", f"/invitations/{invitation_id}/accept", token=eve_token)
@@ -249,7 +264,10 @@ def test_invitations_are_private_to_the_two(api, dan, eve, carol, token_for, cli
     invitation = send(dan, eve, note="private note")
     assert api("GET", f"/invitations/{invitation.pk}", token=token_for(carol)).status_code == 404
     assert api("GET", f"/invitations/{invitation.pk}").status_code == 401
-    assert api("POST", f"/invitations/{invitation.pk}/accept", token=token_for(carol)).status_code == 404
+    assert (
+        api("POST", f"/invitations/{invitation.pk}/accept", token=token_for(carol)).status_code
+        == 404
+    )
     client.force_login(carol)
     assert client.get(f"/invitations/{invitation.pk}/").status_code == 404
     assert "private note" not in client.get("/invitations/").content.decode()
@@ -259,7 +277,9 @@ def test_invitations_are_private_to_the_two(api, dan, eve, carol, token_for, cli
 
 def test_blocked_person_cannot_find_the_blocker_to_invite(api, dan, eve, token_for):
     Block.objects.create(blocker=eve, blocked=dan)
-    response = api("POST", "/people/eve/invitations", token=token_for(dan), json={"how_known": "call"})
+    response = api(
+        "POST", "/people/eve/invitations", token=token_for(dan), json={"how_known": "call"}
+    )
     assert response.status_code == 404
 
 

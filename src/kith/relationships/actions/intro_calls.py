@@ -444,7 +444,10 @@ def availability_add(*, person, weekday: int, start_time, end_time, time_zone: s
     if errors:
         raise ValidationError(errors)
     return Availability.objects.create(
-        person=person, weekday=weekday, start_time=start_time, end_time=end_time,
+        person=person,
+        weekday=weekday,
+        start_time=start_time,
+        end_time=end_time,
         time_zone=time_zone,
     )
 
