@@ -159,6 +159,7 @@ def load_demo(
                         how_met=rng.choice(HowMet.values[:4]),
                     )
         follows = _add_activity(created, seed)
+        _add_invitations(created, seed)
     return DemoResult(
         people=created,
         connections=Connection.objects.count() - before,
@@ -219,3 +220,48 @@ def _add_activity(people: list[Person], seed: int) -> int:
         if rng.random() < 0.5:
             follow_request_approve(person=follow.target_person, follow=follow)
     return Follow.objects.filter(follower__in=people).count()
+
+
+INVITATION_NOTES = [
+    "We met at the community garden open day — would love to stay in touch.",
+    "Great talk last week! I had a question about your slides.",
+    "We were on the same project call on Tuesday.",
+    "",
+]
+
+
+def _add_invitations(people: list[Person], seed: int) -> None:
+    """Leave the first people (the logins `kith run` prints) some invitations to answer.
+
+    Each goes through the real action, so recipients whose policy asks for an intro call get
+    one, with times offered for a few days ahead.
+    """
+    from django.core.exceptions import ValidationError
+
+    from kith.relationships.actions.intro_calls import intro_call_propose
+    from kith.relationships.actions.invitations import invitation_send
+    from kith.relationships.models import IntroCall
+
+    rng = random.Random(f"{seed}-invitations")
+    for recipient in people[:5]:
+        senders = [p for p in people[5:] if p.pk != recipient.pk]
+        for sender in rng.sample(senders, min(3, len(senders))):
+            try:
+                invitation = invitation_send(
+                    sender=sender,
+                    recipient=recipient,
+                    how_known=rng.choice([HowMet.IN_PERSON, HowMet.CALL]),
+                    note=rng.choice(INVITATION_NOTES),
+                )
+            except ValidationError:  # already connected, or invited the other way
+                continue
+            call = IntroCall.objects.filter(invitation=invitation).first()
+            if call is not None and not call.slots.exists():
+                day = timezone.localdate() + timedelta(days=rng.randint(2, 5))
+                intro_call_propose(
+                    call=call,
+                    by=recipient,
+                    time_zone="Europe/London",
+                    slots=[f"{day.isoformat()}T{hour:02d}:00" for hour in (10, 14, 17)],
+                    join_url="https://meet.example.org/" + recipient.handle,
+                )
