@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.http import Http404, HttpResponse
 from django.utils import timezone
 from icalendar import Calendar, Event, vCalAddress, vText
 
@@ -67,3 +68,16 @@ def intro_call_ics(call, *, method: str, for_person) -> bytes:
     calendar.add_component(event)
     calendar.add_missing_timezones()
     return calendar.to_ical()
+
+
+def intro_call_ics_response(call, *, for_person) -> HttpResponse:
+    """Return the .ics download of `call` for `for_person` (404 before a time is picked)."""
+    if call.starts_at is None:
+        raise Http404("No time is picked yet.")
+    method = "CANCEL" if call.status == "cancelled" else "REQUEST"
+    response = HttpResponse(
+        intro_call_ics(call, method=method, for_person=for_person),
+        content_type=f"text/calendar; charset=utf-8; method={method}",
+    )
+    response["Content-Disposition"] = 'attachment; filename="intro-call.ics"'
+    return response

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Literal
 
 from django.conf import settings
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from ninja import Query, Router, Schema, Status
 from pydantic import ConfigDict, Field
 
@@ -26,7 +26,7 @@ from kith.relationships.access import (
 from kith.relationships.actions import intro_calls as calls
 from kith.relationships.actions import invitations as inv
 from kith.relationships.actions.connections import connection_remove
-from kith.relationships.ics import intro_call_ics
+from kith.relationships.ics import intro_call_ics_response
 
 router = Router(tags=["invitations"], auth=auth.required)
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
@@ -303,15 +303,7 @@ for _verb, _action in [
 def download_ics(request, call_id: str):
     """Download the calendar invite of a scheduled call."""
     call = access_intro_call(request.auth, call_id)
-    if call.starts_at is None:
-        raise Http404("No time is picked yet.")
-    method = "CANCEL" if call.status == "cancelled" else "REQUEST"
-    response = HttpResponse(
-        intro_call_ics(call, method=method, for_person=request.auth),
-        content_type=f"text/calendar; charset=utf-8; method={method}",
-    )
-    response["Content-Disposition"] = 'attachment; filename="intro-call.ics"'
-    return response
+    return intro_call_ics_response(call, for_person=request.auth)
 
 
 # --- Connections, notifications --------------------------------------------------------------

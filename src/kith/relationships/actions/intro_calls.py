@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -17,6 +17,11 @@ from django.utils import formats, timezone
 from kith.core.tasks import enqueue_email_on_commit, enqueue_later_on_commit
 from kith.feeds.actions import notify
 from kith.feeds.models import NotificationKind
+from kith.relationships.actions.availability import (
+    MAX_SLOTS,
+    check_time_zone,
+    slots_from_availability,
+)
 from kith.relationships.actions.connections import connection_create
 from kith.relationships.ics import intro_call_ics
 from kith.relationships.models import (
@@ -29,20 +34,9 @@ from kith.relationships.models import (
     InvitationStatus,
 )
 
-MAX_SLOTS = 5
 MAX_DAYS_AHEAD = 60
 DURATIONS = range(10, 121)
 CLOSED = {IntroCallStatus.CANCELLED, IntroCallStatus.COMPLETED, IntroCallStatus.EXPIRED}
-
-
-def check_time_zone(name: str) -> ZoneInfo:
-    """Return the zone called `name`, or raise ValidationError."""
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError, TypeError):
-        raise ValidationError(
-            {"time_zone": [f"Unknown time zone {name!r}; use a name like Europe/Lisbon."]}
-        ) from None
 
 
 def _aware(moment: datetime | str, zone: ZoneInfo) -> datetime:
@@ -98,26 +92,6 @@ def _page(call: IntroCall) -> str:
 
 def _host_name() -> str:
     return urlsplit(settings.BASE_URL).hostname or "localhost"
-
-
-def slots_from_availability(person, *, days: int = 14, duration: int = 20) -> list[datetime]:
-    """Return up to five upcoming start times inside `person`'s weekly availability."""
-    windows = list(Availability.objects.filter(person=person))
-    found: list[datetime] = []
-    now = timezone.now()
-    for window in windows:
-        zone = ZoneInfo(window.time_zone)
-        today = timezone.localtime(now, zone).date()
-        for offset in range(1, days + 1):
-            day = today + timedelta(days=offset)
-            if day.weekday() != window.weekday:
-                continue
-            start = datetime.combine(day, window.start_time, tzinfo=zone)
-            end = datetime.combine(day, window.end_time, tzinfo=zone)
-            while start + timedelta(minutes=duration) <= end and start > now:
-                found.append(start)
-                start += timedelta(minutes=max(duration, 30))
-    return sorted(found)[:MAX_SLOTS]
 
 
 def intro_call_open(*, invitation: Invitation, automatic_reason: str = "") -> IntroCall:
@@ -182,9 +156,7 @@ def invitation_offer_intro_call(
         raise ValidationError(
             f"This invitation is {invitation.get_status_display().lower()} already.", "closed"
         )
-    zone = check_time_zone(time_zone)
-    _check_slots(slots, zone)
-    _check_details(duration_minutes, join_url, phone)
+    # One transaction: if the times don't pass intro_call_propose's checks, no call is left.
     with transaction.atomic():
         call = intro_call_open(invitation=invitation)
         return intro_call_propose(
@@ -429,29 +401,3 @@ def _notify_other(call: IntroCall, by, kind: str, what: str) -> None:
         url=_page(call),
         intro_call=call,
     )
-
-
-def availability_add(*, person, weekday: int, start_time, end_time, time_zone: str) -> Availability:
-    """Add a weekly window in which `person` takes intro calls."""
-    check_time_zone(time_zone)
-    errors: dict[str, list[str]] = {}
-    if weekday not in range(7):
-        errors["weekday"] = ["Pick a day of the week."]
-    if start_time >= end_time:
-        errors["end_time"] = ["The window must end after it starts."]
-    if Availability.objects.filter(person=person).count() >= 21:
-        errors["weekday"] = ["At most 21 weekly windows."]
-    if errors:
-        raise ValidationError(errors)
-    return Availability.objects.create(
-        person=person,
-        weekday=weekday,
-        start_time=start_time,
-        end_time=end_time,
-        time_zone=time_zone,
-    )
-
-
-def availability_remove(*, person, availability_id: int) -> None:
-    """Remove one of `person`'s weekly windows (nothing if it is not theirs)."""
-    Availability.objects.filter(person=person, pk=availability_id).delete()

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -22,8 +22,9 @@ from kith.relationships.access import (
 )
 from kith.relationships.actions import intro_calls as calls
 from kith.relationships.actions import invitations as inv
+from kith.relationships.actions.availability import availability_add, availability_remove
 from kith.relationships.actions.connections import connection_remove
-from kith.relationships.ics import intro_call_ics
+from kith.relationships.ics import intro_call_ics_response
 from kith.relationships.models import Availability, IntroCall
 from kith.web.forms_relationships import (
     WEEKDAYS,
@@ -270,15 +271,7 @@ def intro_call_action(request, call_id: int, verb: str):
 @login_required
 def intro_call_invite(request, call_id: int):
     call = access_intro_call(request.user, call_id)
-    if call.starts_at is None:
-        raise Http404("No time is picked yet.")
-    method = "CANCEL" if call.status == "cancelled" else "REQUEST"
-    response = HttpResponse(
-        intro_call_ics(call, method=method, for_person=request.user),
-        content_type=f"text/calendar; charset=utf-8; method={method}",
-    )
-    response["Content-Disposition"] = 'attachment; filename="intro-call.ics"'
-    return response
+    return intro_call_ics_response(call, for_person=request.user)
 
 
 @login_required
@@ -323,7 +316,7 @@ def availability(request):
     if (
         request.method == "POST"
         and form.is_valid()
-        and _apply(form, lambda: calls.availability_add(person=request.user, **form.cleaned_data))
+        and _apply(form, lambda: availability_add(person=request.user, **form.cleaned_data))
     ):
         messages.success(request, "Window added.")
         return redirect("settings_availability")
@@ -344,5 +337,5 @@ def availability(request):
 @login_required
 @require_POST
 def availability_delete(request, availability_id: int):
-    calls.availability_remove(person=request.user, availability_id=availability_id)
+    availability_remove(person=request.user, availability_id=availability_id)
     return redirect("settings_availability")
