@@ -85,3 +85,9 @@ def check_field_value(kind: str, value: str) -> str:
             "Enter a phone number: digits, spaces, + ( ) . / - only.", code="invalid_phone"
         )
     return value
+
+
+def check_length(errors: dict[str, list[str]], name: str, value: str, limit: int) -> None:
+    """Add an error for `name` to `errors` if `value` is longer than `limit` characters."""
+    if len(value) > limit:
+        errors.setdefault(name, []).append(f"At most {limit} characters (this is {len(value)}).")
