@@ -67,3 +67,26 @@ def test_demo_network_is_deterministic(db):
     Person.objects.all().delete()
     load_demo(people=12, seed=3)
     assert snapshot() == first
+
+
+def test_post_images_are_scaled_stripped_and_thumbnailed(settings):
+    import io
+
+    from PIL import Image
+
+    from kith.core.images import normalised_media, thumbnail
+
+    source = Image.new("RGB", (4000, 1000), (10, 120, 200))
+    exif = Image.Exif()
+    exif[0x010F] = "SpyCam Inc."
+    buffer = io.BytesIO()
+    source.save(buffer, format="JPEG", exif=exif.tobytes())
+    data, width, height = normalised_media(buffer.getvalue())
+    assert (width, height) == (2048, 512)
+    stored = Image.open(io.BytesIO(data))
+    assert stored.format == "WEBP" and not stored.getexif()
+    small = Image.open(io.BytesIO(thumbnail(data)))
+    assert small.size == (400, 100)
+    settings.KITH_MEDIA_MAX_PIXELS = 1000
+    with pytest.raises(Exception, match="pixels"):
+        normalised_media(buffer.getvalue())

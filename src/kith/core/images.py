@@ -16,9 +16,12 @@ def _megabytes(size: int) -> str:
     return f"{size / (1024 * 1024):.1f} MB"
 
 
-def normalised_avatar(data: bytes) -> bytes:
-    """Return `data` as a square WebP avatar without metadata, or raise ValidationError."""
-    max_bytes = settings.KITH_AVATAR_MAX_BYTES
+def open_checked_image(data: bytes, *, max_bytes: int, max_pixels: int) -> Image.Image:
+    """Return the decoded, upright image in `data`, or raise ValidationError saying what is wrong.
+
+    The type is sniffed from the bytes (never from a name or a header), the size and pixel
+    count are checked before the pixels are decoded, and decompression bombs are refused.
+    """
     if not data:
         raise ValidationError("The file is empty.", code="empty")
     if len(data) > max_bytes:
@@ -35,10 +38,9 @@ def normalised_avatar(data: bytes) -> bytes:
                     "Upload a JPEG, PNG, GIF or WebP image.", code="unsupported_format"
                 )
             width, height = image.size
-            if width * height > settings.KITH_AVATAR_MAX_PIXELS:
+            if width * height > max_pixels:
                 raise ValidationError(
-                    f"The image is {width}×{height} pixels; the limit is "
-                    f"{settings.KITH_AVATAR_MAX_PIXELS:,} pixels.",
+                    f"The image is {width}×{height} pixels; the limit is {max_pixels:,} pixels.",
                     code="too_many_pixels",
                 )
             image.load()
@@ -48,12 +50,42 @@ def normalised_avatar(data: bytes) -> bytes:
         ) from None
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise ValidationError("The image has too many pixels.", code="too_many_pixels") from None
-
     image = ImageOps.exif_transpose(image)  # keep the photo upright once EXIF is dropped
-    image = image.convert("RGBA" if image.mode in {"RGBA", "LA", "P"} else "RGB")
-    side = settings.KITH_AVATAR_SIZE
-    image = ImageOps.fit(image, (side, side), method=Image.Resampling.LANCZOS)
+    return image.convert("RGBA" if image.mode in {"RGBA", "LA", "P"} else "RGB")
+
+
+def _webp(image: Image.Image) -> bytes:
     out = io.BytesIO()
     # Saving a fresh image writes no EXIF, XMP or ICC blocks: metadata is stripped.
     image.save(out, format="WEBP", quality=85, method=4)
     return out.getvalue()
+
+
+def normalised_avatar(data: bytes) -> bytes:
+    """Return `data` as a square WebP avatar without metadata, or raise ValidationError."""
+    image = open_checked_image(
+        data, max_bytes=settings.KITH_AVATAR_MAX_BYTES, max_pixels=settings.KITH_AVATAR_MAX_PIXELS
+    )
+    side = settings.KITH_AVATAR_SIZE
+    return _webp(ImageOps.fit(image, (side, side), method=Image.Resampling.LANCZOS))
+
+
+def normalised_media(data: bytes) -> tuple[bytes, int, int]:
+    """Return a post image as WebP without metadata, at most KITH_MEDIA_MAX_SIDE a side.
+
+    Returns (bytes, width, height); raises ValidationError for anything that is not a
+    readable image within the size and pixel limits.
+    """
+    image = open_checked_image(
+        data, max_bytes=settings.KITH_MEDIA_MAX_BYTES, max_pixels=settings.KITH_MEDIA_MAX_PIXELS
+    )
+    side = settings.KITH_MEDIA_MAX_SIDE
+    image.thumbnail((side, side), Image.Resampling.LANCZOS)
+    return _webp(image), image.width, image.height
+
+
+def thumbnail(data: bytes, *, side: int = 400) -> bytes:
+    """Return a WebP thumbnail (at most `side` a side) of an already normalised image."""
+    with Image.open(io.BytesIO(data)) as image:
+        image.thumbnail((side, side), Image.Resampling.LANCZOS)
+        return _webp(image)
