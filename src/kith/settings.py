@@ -177,7 +177,16 @@ KITH_AVATAR_MAX_PIXELS = env_int(
     "KITH_AVATAR_MAX_PIXELS", 25_000_000, "Largest avatar accepted, in pixels (width × height)."
 )
 KITH_AVATAR_SIZE = env_int("KITH_AVATAR_SIZE", 400, "Avatars are stored as squares of this side.")
-DATA_UPLOAD_MAX_MEMORY_SIZE = KITH_AVATAR_MAX_BYTES + 1024 * 1024
+KITH_MEDIA_MAX_BYTES = env_int(
+    "KITH_MEDIA_MAX_BYTES", 10 * 1024 * 1024, "Largest image attached to a post, in bytes."
+)
+KITH_MEDIA_MAX_PIXELS = env_int(
+    "KITH_MEDIA_MAX_PIXELS", 40_000_000, "Largest post image accepted, in pixels."
+)
+KITH_MEDIA_MAX_SIDE = env_int(
+    "KITH_MEDIA_MAX_SIDE", 2048, "Post images are scaled down to at most this many pixels a side."
+)
+DATA_UPLOAD_MAX_MEMORY_SIZE = max(KITH_AVATAR_MAX_BYTES, KITH_MEDIA_MAX_BYTES) + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 MEDIA_URL = "/media/"
 
