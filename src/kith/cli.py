@@ -54,7 +54,7 @@ def _load_demo(people: int, seed: int) -> None:
         )
     console.print(
         f"[green]Demo network:[/] {len(result.people)} people, {result.connections} connections, "
-        f"{result.follows} follows."
+        f"{result.follows} follows, {result.posts} posts."
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
 import random
 from collections.abc import Callable
@@ -66,6 +67,7 @@ class DemoResult:
     connections: int
     staff: Person
     follows: int = 0
+    posts: int = 0
 
 
 def _pick_visibility(rng: random.Random) -> str:
@@ -160,11 +162,13 @@ def load_demo(
                     )
         follows = _add_activity(created, seed)
         _add_invitations(created, seed)
+        posts = _add_conversations(created, seed)
     return DemoResult(
         people=created,
         connections=Connection.objects.count() - before,
         staff=staff,
         follows=follows,
+        posts=posts,
     )
 
 
@@ -265,3 +269,118 @@ def _add_invitations(people: list[Person], seed: int) -> None:
                     slots=[f"{day.isoformat()}T{hour:02d}:00" for hour in (10, 14, 17)],
                     join_url="https://meet.example.org/" + recipient.handle,
                 )
+
+
+POSTS = [
+    "Spent the morning on {a}. Small steps, but it is coming together. #{tag}",
+    "Three things I wish I had known when I started with {a}:\n\n1. Start small\n2. Ask early\n"
+    "3. Write down what worked\n\n#{tag}",
+    "If you are into {a}, this is a good read: https://example.org/{tag}/guide #{tag}",
+    "Hot take: **{a}** is more about patience than talent. #{tag}",
+    "Trying something new with {a} this week; will report back. #{tag}",
+    "Notes from last night's {a} meetup: great people, better questions. #{tag}",
+]
+QUESTIONS = [
+    "What is the one resource you would give someone starting with {a}? #{tag}",
+    "How do you find time for {a} with a full-time job? #{tag}",
+    "Is it worth paying for a course on {a}, or is learning alone fine? #{tag}",
+    "What mistake in {a} taught you the most? #{tag}",
+]
+ANSWERS = [
+    "Start with the basics and do a little every day; it adds up faster than you think.",
+    "A local group helped me most: people explain things no book does.",
+    "I kept a *log* of every attempt. Looking back at it is the best teacher.",
+    "Find one person a step ahead of you and ask them questions. Most people love to help.",
+    "Honestly? Learning alone worked, but a course saved me months of confusion.",
+]
+REPLIES = [
+    "This is really useful, thank you!",
+    "I had the same experience, especially the first point.",
+    "Would love to hear how it goes.",
+    "Interesting: I found the opposite, but maybe it depends on the context.",
+    "Saving this for later.",
+]
+STORIES = [
+    "I tried the daily-practice idea for two weeks and finally finished my first project.",
+    "Used the guide to plan our group's first session; twelve people came.",
+    "Followed the advice to ask someone a step ahead: we now meet every Friday.",
+]
+
+
+def _add_conversations(people: list[Person], seed: int) -> int:
+    """Give the network posts, questions with answers (some accepted), replies, reposts,
+    helpful marks and "how I used it" stories, all through the real actions; return the
+    number of posts (reposts included) made.
+
+    A step the rules refuse (a reply policy, a post someone cannot see) is skipped, as a
+    person would be refused.
+    """
+    from django.core.exceptions import ValidationError
+    from django.http import Http404
+
+    from kith.conversations import actions as talk
+    from kith.conversations.models import Post, PostKind, PostVisibility
+
+    rng = random.Random(f"{seed}-conversations")
+    refused = (ValidationError, Http404)
+    interests = {
+        person.pk: list(person.interests.order_by("tag").values_list("tag", flat=True))
+        or ["open-source"]
+        for person in people
+    }
+
+    def words(person: Person) -> dict[str, str]:
+        tag = rng.choice(interests[person.pk])
+        return {"a": tag.replace("-", " "), "tag": tag.replace("-", "_")}
+
+    posts: list[Post] = []
+    questions: list[Post] = []
+    for person in people:
+        for _ in range(rng.randint(1, 3)):
+            body = rng.choice(POSTS).format(**words(person))
+            if rng.random() < 0.3:
+                body += f" cc @{rng.choice(people).handle}"
+            visibility = rng.choices(
+                [PostVisibility.PUBLIC, PostVisibility.FOLLOWERS, PostVisibility.CONNECTIONS],
+                weights=[6, 2, 2],
+            )[0]
+            posts.append(talk.post_publish(author=person, body=body, visibility=visibility))
+        if rng.random() < 0.35 or not questions:
+            body = rng.choice(QUESTIONS).format(**words(person))
+            questions.append(talk.post_publish(author=person, body=body, kind=PostKind.QUESTION))
+
+    for question in questions:
+        answers = []
+        for other in rng.sample(people, min(len(people), rng.randint(1, 4))):
+            try:
+                answers.append(talk.post_reply(author=other, to=question, body=rng.choice(ANSWERS)))
+            except refused:
+                continue
+        if answers and (rng.random() < 0.5 or question is questions[0]):
+            talk.answer_accept(question=question, answer=rng.choice(answers), by=question.author)
+        for answer in answers:
+            if rng.random() < 0.5:
+                with contextlib.suppress(*refused):
+                    talk.helpful_mark(person=question.author, post=answer)
+
+    stories = 0
+    for post in posts:
+        for other in rng.sample(people, min(len(people), rng.randint(0, 3))):
+            roll = rng.random()
+            try:
+                if roll < 0.4:
+                    reply = talk.post_reply(author=other, to=post, body=rng.choice(REPLIES))
+                    if rng.random() < 0.3:
+                        talk.post_reply(author=post.author, to=reply, body="Thanks!")
+                elif roll < 0.6:
+                    talk.post_repost(person=other, post=post)
+                elif roll < 0.85:
+                    talk.helpful_mark(person=other, post=post)
+                elif stories < 3 or rng.random() < 0.3:
+                    talk.used_it_add(
+                        person=other, post=post, story=rng.choice(STORIES), public=stories % 2 == 0
+                    )
+                    stories += 1
+            except refused:
+                continue
+    return Post.objects.filter(author__in=people).count()

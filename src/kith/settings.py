@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "kith.people",
     "kith.relationships",
     "kith.feeds",
+    "kith.conversations",
     "kith.contacts",
     "kith.api",
     "kith.web",
@@ -274,6 +275,11 @@ KITH_FOLLOW_CAP_BASE = env_int(
 )
 KITH_FOLLOW_CAP_RATIO = env_float(
     "KITH_FOLLOW_CAP_RATIO", 1.1, "Past the base cap, follows allowed per follower one has."
+)
+
+# --- Conversations ----------------------------------------------------------------------------
+KITH_POST_MAX_CHARS = env_int(
+    "KITH_POST_MAX_CHARS", 5000, "Longest post, reply or question accepted, in characters."
 )
 
 # --- API --------------------------------------------------------------------------------------

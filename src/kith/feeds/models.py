@@ -21,6 +21,15 @@ class NotificationKind(models.TextChoices):
     FOLLOW = "follow", "New follower"
     FOLLOW_REQUEST = "follow_request", "Follow request"
     CARD_CHANGE = "card_change", "Contact card changed"
+    REPLY = "reply", "Reply"
+    MENTION = "mention", "Mention"
+    ANSWER = "answer", "Answer to your question"
+    ACCEPTED_ANSWER = "accepted_answer", "Your answer was accepted"
+    HELPFUL = "helpful", "Marked helpful"
+    USED_IT = "used_it", "Someone used your post"
+    REPOST = "repost", "Repost"
+    QUOTE = "quote", "Quote"
+    EDIT = "edit", "A post you replied to was edited"
 
 
 class Notification(models.Model):
@@ -49,6 +58,9 @@ class Notification(models.Model):
     )
     contact_change = models.ForeignKey(
         "people.ContactChange", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    post = models.ForeignKey(
+        "conversations.Post", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)

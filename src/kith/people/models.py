@@ -51,6 +51,11 @@ class Person(AbstractBaseUser, PermissionsMixin):
         max_length=32, choices=InvitationPolicy.choices, default=InvitationPolicy.ANYONE
     )
     is_locked = models.BooleanField(default=False, help_text="Follows must be approved")
+    close_replies_after_days = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="Replies to new posts close after this many days (empty: never)",
+    )
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)

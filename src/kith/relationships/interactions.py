@@ -1,9 +1,9 @@
 """How much two people ever interacted, counted from what exists, source by source.
 
-Today the sources are being connected and the messages exchanged on invitations. Replies,
-mentions and direct messages arrive with the Conversations and Feeds issues: each adds one
-function to `SOURCES` (person, other ids → {other id: count}) and every ranking that uses
-interactions (the Following page, later insights) counts it too.
+The sources are being connected, the messages exchanged on invitations, and replies to each
+other's posts. Direct messages arrive with the Feeds issue. Each source is one function in
+`SOURCES` (person, other ids → {other id: count}), and every ranking that uses interactions
+(the Following page, later insights) counts it too.
 """
 
 from __future__ import annotations
@@ -54,10 +54,31 @@ def _invitation_messages(person, other_ids: list[int]) -> dict[int, int]:
     return counts
 
 
-# name → (label shown to people, counting function). Add replies and DMs here when they exist.
+def _replies(person, other_ids: list[int]) -> dict[int, int]:
+    """Replies either of the two wrote to the other's posts (one grouped query)."""
+    from kith.conversations.models import Post
+
+    rows = (
+        Post.objects.filter(
+            Q(author=person, in_reply_to__author_id__in=other_ids)
+            | Q(in_reply_to__author=person, author_id__in=other_ids)
+        )
+        .values("author_id", "in_reply_to__author_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    counts: dict[int, int] = {}
+    for row in rows:
+        other = row["in_reply_to__author_id"] if row["author_id"] == person.pk else row["author_id"]
+        counts[other] = counts.get(other, 0) + row["n"]
+    return counts
+
+
+# name → (label shown to people, counting function). Add DMs here when they exist.
 SOURCES: dict[str, tuple[str, Source]] = {
     "connected": ("connected", _connected),
     "invitation_messages": ("invitation messages", _invitation_messages),
+    "replies": ("replies", _replies),
 }
 
 

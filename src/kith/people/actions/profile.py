@@ -33,10 +33,12 @@ def person_update_profile(
     reading_capacity: int | None = None,
     invitation_policy: str | None = None,
     is_locked: bool | None = None,
+    close_replies_after_days: int | None = None,
 ) -> Person:
     """Change the given profile attributes of `person` (all checked before anything is saved).
 
     Unlocking the account approves the follow requests waiting for an answer, as on Mastodon.
+    `close_replies_after_days` closes replies to new posts after that many days; 0 never does.
     """
     errors: dict[str, list[str]] = {}
     changed: list[str] = []
@@ -72,6 +74,11 @@ def person_update_profile(
     if is_locked is not None:
         person.is_locked = bool(is_locked)
         changed.append("is_locked")
+    if close_replies_after_days is not None:
+        if not 0 <= close_replies_after_days <= 3650:
+            errors["close_replies_after_days"] = ["Between 1 and 3,650 days, or 0 for never."]
+        person.close_replies_after_days = close_replies_after_days or None
+        changed.append("close_replies_after_days")
     if errors:
         person.refresh_from_db()
         raise ValidationError(errors)

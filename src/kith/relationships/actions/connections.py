@@ -49,3 +49,12 @@ def connection_remove(*, person, other) -> bool:
         if deleted:
             ConnectionRemoval.objects.create(person_a_id=a_id, person_b_id=b_id)
     return bool(deleted)
+
+
+def connection_touch(*, person_id: int, other_id: int, at=None) -> bool:
+    """Note that two people interacted now (a reply, later a message); return if connected."""
+    a_id, b_id = ordered_pair(person_id, other_id)
+    touched = Connection.objects.filter(person_a_id=a_id, person_b_id=b_id).update(
+        last_interaction_at=at or timezone.now()
+    )
+    return bool(touched)

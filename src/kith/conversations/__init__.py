@@ -1,0 +1,1 @@
+"""Conversations: posts, threads, replies, reposts, quotes, questions and answers, value."""

@@ -1,0 +1,340 @@
+"""Who sees which post, and who may reply to or quote it: the one rule, used by every surface.
+
+`visible_posts(viewer)` is the rule, as a QuerySet; every single-post check and every listing
+is built on it. Missing and forbidden answer the same 404.
+
+- public: everyone, signed in or not;
+- followers: the author's active followers and connections (a connection reads the author
+  anyway: the attention budget counts them);
+- connections: the author's connections;
+- mentioned: the people the post mentions (a reply mentions the author it answers).
+
+Mentioned people see any post that mentions them; the author always sees their own posts.
+Nobody sees the posts of someone they blocked or who blocked them, nor of deactivated
+accounts. A repost is seen only while its original is (live, author active, not blocked).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from kith.conversations.models import (
+    Mention,
+    Post,
+    PostVisibility,
+    QuotePolicy,
+    Reaction,
+    ReplyPolicy,
+)
+from kith.core.ids import parse_id
+from kith.relationships.access import connection_of_pair
+from kith.relationships.models import Block, Connection, Follow, FollowStatus
+
+
+def _signed_in(viewer) -> bool:
+    return viewer is not None and getattr(viewer, "is_authenticated", False)
+
+
+def _not_blocked(viewer, field: str) -> Q:
+    """Match rows whose person in `field` and `viewer` have not blocked each other."""
+    blocked_by = Block.objects.filter(blocked=viewer).values("blocker")
+    blocking = Block.objects.filter(blocker=viewer).values("blocked")
+    return ~Q(**{f"{field}__in": blocked_by}) & ~Q(**{f"{field}__in": blocking})
+
+
+def _audience(viewer) -> Q:
+    """Match posts whose visibility lets `viewer` (signed in, not the author) see them."""
+    follows = Follow.objects.filter(follower=viewer, status=FollowStatus.ACTIVE).values(
+        "target_person"
+    )
+    connected_as_a = Connection.objects.filter(person_a=viewer).values("person_b")
+    connected_as_b = Connection.objects.filter(person_b=viewer).values("person_a")
+    readers = [PostVisibility.FOLLOWERS, PostVisibility.CONNECTIONS]
+    return (
+        Q(visibility=PostVisibility.PUBLIC)
+        | Q(visibility=PostVisibility.FOLLOWERS, author__in=follows)
+        | Q(visibility__in=readers, author__in=connected_as_a)
+        | Q(visibility__in=readers, author__in=connected_as_b)
+        | Exists(Mention.objects.filter(post=OuterRef("pk"), person=viewer))
+    )
+
+
+def visible_posts(viewer, *, include_deleted: bool = False) -> QuerySet[Post]:
+    """Return the posts `viewer` (a Person, AnonymousUser or None) may see.
+
+    Deleted posts are left out unless `include_deleted`: threads show them as tombstones,
+    to the same people who could see them before.
+    """
+    posts = Post.objects.all()
+    if not include_deleted:
+        posts = posts.filter(deleted_at__isnull=True)
+    live_original = Q(repost_of__isnull=True) | Q(
+        repost_of__deleted_at__isnull=True, repost_of__author__is_active=True
+    )
+    if not _signed_in(viewer):
+        return posts.filter(live_original, visibility=PostVisibility.PUBLIC, author__is_active=True)
+    original_not_blocked = Q(repost_of__isnull=True) | _not_blocked(viewer, "repost_of__author")
+    others = _audience(viewer) & _not_blocked(viewer, "author") & Q(author__is_active=True)
+    # Even one's own repost goes when its original is gone or its author blocked either way.
+    return posts.filter(Q(author=viewer) | others, live_original, original_not_blocked)
+
+
+def with_relations(posts: QuerySet[Post]) -> QuerySet[Post]:
+    """Return `posts` with what showing them needs, in a fixed number of queries."""
+    return posts.select_related(
+        "author", "repost_of", "repost_of__author", "quote_of", "quote_of__author"
+    ).prefetch_related("hashtags", "repost_of__hashtags")
+
+
+def can_see(viewer, post: Post, *, include_deleted: bool = False) -> bool:
+    """Return whether `viewer` may see `post` (one query)."""
+    if _signed_in(viewer) and viewer.pk == post.author_id and post.repost_of_id is None:
+        return include_deleted or not post.is_deleted
+    return visible_posts(viewer, include_deleted=include_deleted).filter(pk=post.pk).exists()
+
+
+def access_post(viewer, post_id, *, include_deleted: bool = False) -> Post:
+    """Return the post `post_id` if `viewer` may see it, else raise Http404.
+
+    A deleted post is missing unless `include_deleted` (thread pages show the tombstone).
+    """
+    post_id = parse_id(post_id)
+    post = None
+    if post_id:
+        posts = with_relations(visible_posts(viewer, include_deleted=include_deleted))
+        post = posts.filter(pk=post_id).first()
+    if post is None:
+        raise Http404("No such post.")
+    return post
+
+
+def posts_by_ids(viewer, post_ids: Iterable[int]) -> dict[int, Post]:
+    """Return, by id, those of `post_ids` that `viewer` may see (deleted ones left out)."""
+    posts = with_relations(visible_posts(viewer)).filter(pk__in=list(post_ids))
+    return {post.pk: post for post in posts}
+
+
+def thread_for(viewer, post: Post):
+    """Return the thread of `post` (which `viewer` can see) as a `threads.Thread`.
+
+    Replies the viewer may not see are omitted, never hinted at; see `threads` for how
+    their visible replies and tombstones are shown. A fixed number of queries.
+    """
+    from kith.conversations.threads import build_thread
+
+    return build_thread(viewer, post)
+
+
+# --- Replying, quoting, reposting -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Permission:
+    """Whether something is allowed, and if not, why (to show people, and as an error)."""
+
+    allowed: bool
+    reason: str = ""
+    code: str = ""
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+    def check(self, field: str | None = None) -> None:
+        """Raise ValidationError with the reason unless allowed."""
+        if not self.allowed:
+            raise ValidationError({field: [self.reason]} if field else self.reason, code=self.code)
+
+
+ALLOWED = Permission(True)
+
+
+def _original(post: Post) -> Post:
+    """Return the post a repost reposts (people reply to and quote the original)."""
+    return post.repost_of if post.repost_of_id is not None else post
+
+
+def _is_connected(viewer, person_id: int) -> bool:
+    return connection_of_pair(viewer.pk, person_id) is not None
+
+
+def _is_follower_or_connected(viewer, person_id: int) -> bool:
+    follows = Follow.objects.filter(
+        follower=viewer, target_person_id=person_id, status=FollowStatus.ACTIVE
+    ).exists()
+    return follows or _is_connected(viewer, person_id)
+
+
+def _is_mentioned(viewer, post: Post) -> bool:
+    return Mention.objects.filter(post=post, person=viewer).exists()
+
+
+def _name(post: Post) -> str:
+    return post.author.display_name or f"@{post.author.handle}"
+
+
+def _reply_policy_allows(viewer, post: Post) -> Permission:
+    policy = post.reply_policy
+    if viewer.pk == post.author_id or policy == ReplyPolicy.EVERYONE:
+        return ALLOWED
+    if policy == ReplyPolicy.CONNECTIONS and not _is_connected(viewer, post.author_id):
+        return Permission(False, f"Only {_name(post)}'s connections can reply.", "reply_policy")
+    if policy == ReplyPolicy.FOLLOWERS and not _is_follower_or_connected(viewer, post.author_id):
+        return Permission(
+            False, f"Only {_name(post)}'s followers and connections can reply.", "reply_policy"
+        )
+    if policy == ReplyPolicy.MENTIONED and not _is_mentioned(viewer, post):
+        return Permission(False, "Only the people this post mentions can reply.", "reply_policy")
+    return ALLOWED
+
+
+def can_reply(viewer, post: Post, *, now=None) -> Permission:
+    """Return whether `viewer` may reply to `post` (which they can see), and why not.
+
+    The post's own rule and that of its thread's first post both apply: who may reply, and
+    whether replies are closed (by hand, or by the author's close-after setting). The author
+    of a post is never kept from replying under it by its own rules.
+    """
+    if not _signed_in(viewer):
+        return Permission(False, "Log in to reply.", "login")
+    post = _original(post)
+    if post.is_deleted:
+        return Permission(False, "This post was deleted.", "deleted")
+    now = now or timezone.now()
+    if post.replies_closed_now(now) and viewer.pk != post.author_id:
+        return Permission(False, "Replies to this post are closed.", "replies_closed")
+    verdict = _reply_policy_allows(viewer, post)
+    if not verdict:
+        return verdict
+    root = post.thread_root if post.thread_root_id not in (None, post.pk) else None
+    if root is not None and viewer.pk != root.author_id:
+        if root.replies_closed_now(now):
+            return Permission(False, "This conversation is closed to new replies.", "closed")
+        verdict = _reply_policy_allows(viewer, root)
+        if not verdict:
+            return Permission(False, verdict.reason.replace("reply.", "reply here."), verdict.code)
+    return ALLOWED
+
+
+def can_quote(viewer, post: Post) -> Permission:
+    """Return whether `viewer` may quote `post` (which they can see), and why not."""
+    if not _signed_in(viewer):
+        return Permission(False, "Log in to quote.", "login")
+    post = _original(post)
+    if post.is_deleted:
+        return Permission(False, "This post was deleted.", "deleted")
+    if post.visibility != PostVisibility.PUBLIC:
+        return Permission(False, "Only public posts can be quoted.", "not_public")
+    if viewer.pk == post.author_id:
+        return ALLOWED
+    if post.quote_policy == QuotePolicy.NOBODY:
+        return Permission(False, f"{_name(post)} does not allow quotes of this post.", "quotes")
+    if post.quote_policy == QuotePolicy.CONNECTIONS and not _is_connected(viewer, post.author_id):
+        return Permission(False, f"Only {_name(post)}'s connections can quote this.", "quotes")
+    return ALLOWED
+
+
+def can_repost(viewer, post: Post) -> Permission:
+    """Return whether `viewer` may repost `post` (which they can see), and why not."""
+    if not _signed_in(viewer):
+        return Permission(False, "Log in to repost.", "login")
+    post = _original(post)
+    if post.is_deleted:
+        return Permission(False, "This post was deleted.", "deleted")
+    if post.visibility != PostVisibility.PUBLIC:
+        return Permission(False, "Only public posts can be reposted.", "not_public")
+    return ALLOWED
+
+
+# --- Who among many people may see one post (for notifications) ------------------------------
+
+
+def audience_among(post: Post, person_ids: Iterable[int]) -> set[int]:
+    """Return those of `person_ids` who may see `post`: the rule of `visible_posts`, reversed.
+
+    A fixed number of queries, whatever the number of people.
+    """
+    from kith.people.models import Person
+
+    ids = set(person_ids)
+    if not ids:
+        return set()
+    author_id = post.author_id
+    active = set(Person.objects.filter(pk__in=ids, is_active=True).values_list("pk", flat=True))
+    mine = {author_id} & active
+    others = active - mine
+    if not others:
+        return mine
+    blocked = Block.objects.filter(
+        Q(blocker_id=author_id, blocked_id__in=others)
+        | Q(blocker_id__in=others, blocked_id=author_id)
+    ).values_list("blocker_id", "blocked_id")
+    others -= {a if a != author_id else b for a, b in blocked}
+    if post.visibility == PostVisibility.PUBLIC:
+        return mine | others
+    allowed = set(
+        Mention.objects.filter(post=post, person_id__in=others).values_list("person_id", flat=True)
+    )
+    if post.visibility in (PostVisibility.FOLLOWERS, PostVisibility.CONNECTIONS):
+        rows = Connection.objects.filter(
+            Q(person_a_id=author_id, person_b_id__in=others)
+            | Q(person_b_id=author_id, person_a_id__in=others)
+        ).values_list("person_a_id", "person_b_id")
+        allowed |= {a if b == author_id else b for a, b in rows}
+    if post.visibility == PostVisibility.FOLLOWERS:
+        allowed |= set(
+            Follow.objects.filter(
+                target_person_id=author_id, follower_id__in=others, status=FollowStatus.ACTIVE
+            ).values_list("follower_id", flat=True)
+        )
+    return mine | (others & allowed)
+
+
+# --- What a viewer sees on each post of a list -----------------------------------------------
+
+
+def annotate_for_viewer(viewer, posts: list[Post]) -> list[Post]:
+    """Set on each post (and reposted original) what depends on `viewer`; return `posts`.
+
+    - `viewer_reactions`: the reaction kinds the viewer left ("helpful", "used");
+    - `viewer_reposted`: whether the viewer reposted it;
+    - `quote_state`: for a quote, "shown", "removed_by_author" or "unavailable" (the quoted
+      post is deleted or the viewer may not see it); "" for other posts.
+
+    At most three queries, whatever the number of posts.
+    """
+    shown = [p for p in posts] + [p.repost_of for p in posts if p.repost_of_id is not None]
+    ids = {p.pk for p in shown}
+    reactions: dict[int, set[str]] = {}
+    reposted: set[int] = set()
+    if _signed_in(viewer) and ids:
+        for post_id, kind in Reaction.objects.filter(person=viewer, post_id__in=ids).values_list(
+            "post_id", "kind"
+        ):
+            reactions.setdefault(post_id, set()).add(kind)
+        reposted = set(
+            Post.objects.filter(author=viewer, repost_of_id__in=ids).values_list(
+                "repost_of_id", flat=True
+            )
+        )
+    quoted_ids = {p.quote_of_id for p in shown if p.quote_of_id and not p.quote_revoked}
+    quotable = (
+        set(visible_posts(viewer).filter(pk__in=quoted_ids).values_list("pk", flat=True))
+        if quoted_ids
+        else set()
+    )
+    for post in shown:
+        post.viewer_reactions = reactions.get(post.pk, set())
+        post.viewer_reposted = post.pk in reposted
+        if post.quote_of_id is None and not post.quote_revoked:
+            post.quote_state = ""
+        elif post.quote_revoked:
+            post.quote_state = "removed_by_author"
+        else:
+            post.quote_state = "shown" if post.quote_of_id in quotable else "unavailable"
+    return posts

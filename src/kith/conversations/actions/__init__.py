@@ -1,0 +1,43 @@
+"""Every change to conversations, one module per concept.
+
+Callers import from here (`from kith.conversations import actions`); the modules hold the
+code. Surfaces fetch the posts they pass in through `conversations.access`.
+"""
+
+from kith.conversations.actions.answers import answer_accept, answer_unaccept
+from kith.conversations.actions.posts import (
+    post_delete,
+    post_edit,
+    post_publish,
+    post_quote,
+    post_reply,
+    quote_revoke,
+    replies_close,
+    replies_open,
+)
+from kith.conversations.actions.reactions import (
+    helpful_mark,
+    helpful_unmark,
+    used_it_add,
+    used_it_remove,
+)
+from kith.conversations.actions.reposts import post_repost, post_unrepost
+
+__all__ = [
+    "answer_accept",
+    "answer_unaccept",
+    "helpful_mark",
+    "helpful_unmark",
+    "post_delete",
+    "post_edit",
+    "post_publish",
+    "post_quote",
+    "post_reply",
+    "post_repost",
+    "post_unrepost",
+    "quote_revoke",
+    "replies_close",
+    "replies_open",
+    "used_it_add",
+    "used_it_remove",
+]

@@ -1,0 +1,262 @@
+"""Posts and what hangs on them: edits, mentions, hashtags and reactions (helpful, used it).
+
+Rows are written only by `conversations/actions`; reads that depend on the viewer go through
+`conversations/access.py`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from kith.core.ids import new_id
+
+
+class PostKind(models.TextChoices):
+    POST = "post", "Post"
+    QUESTION = "question", "Question"
+    ANSWER = "answer", "Answer"
+
+
+class PostVisibility(models.TextChoices):
+    PUBLIC = "public", "Public"
+    FOLLOWERS = "followers", "Followers and connections"
+    CONNECTIONS = "connections", "Connections"
+    MENTIONED = "mentioned", "Mentioned people only"
+
+
+class ReplyPolicy(models.TextChoices):
+    EVERYONE = "everyone", "Everyone"
+    FOLLOWERS = "followers", "Followers and connections"
+    CONNECTIONS = "connections", "Connections"
+    MENTIONED = "mentioned", "Mentioned people only"
+
+
+class QuotePolicy(models.TextChoices):
+    ANYONE = "anyone", "Anyone"
+    CONNECTIONS = "connections", "Connections"
+    NOBODY = "nobody", "Nobody"
+
+
+class Post(models.Model):
+    """A post, question, answer, reply, quote or repost (a repost has no body of its own).
+
+    A deleted post stays as a tombstone (`deleted_at`, body cleared) so threads stay whole.
+    `version` goes up with every change to what the post shows: caches key on (id, version).
+    """
+
+    id = models.BigIntegerField(primary_key=True, default=new_id, editable=False)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="posts", db_index=False
+    )
+    kind = models.CharField(max_length=10, choices=PostKind.choices, default=PostKind.POST)
+    body = models.TextField(blank=True, help_text="Markdown source, as written")
+    html = models.TextField(blank=True, help_text="Rendered and sanitised at write time")
+    language = models.CharField(max_length=16, blank=True)
+    content_warning = models.CharField(max_length=200, blank=True)
+    visibility = models.CharField(
+        max_length=12, choices=PostVisibility.choices, default=PostVisibility.PUBLIC
+    )
+    # A hard-deleted parent (its author's account removed) leaves the replies standing.
+    in_reply_to = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="replies",
+        db_index=False,
+    )
+    thread_root = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+        help_text="The first post of the thread (a root post points to itself)",
+    )
+    depth = models.PositiveIntegerField(default=0)
+    repost_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="reposts"
+    )
+    quote_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="quotes"
+    )
+    quote_revoked = models.BooleanField(
+        default=False, help_text="The quoted author removed their post from this quote"
+    )
+    reply_policy = models.CharField(
+        max_length=12, choices=ReplyPolicy.choices, default=ReplyPolicy.EVERYONE
+    )
+    replies_closed = models.BooleanField(default=False, help_text="Closed by the author")
+    replies_close_at = models.DateTimeField(
+        null=True, blank=True, help_text="Replies close by themselves then (author's setting)"
+    )
+    quote_policy = models.CharField(
+        max_length=12, choices=QuotePolicy.choices, default=QuotePolicy.ANYONE
+    )
+    accepted_answer = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    replies_count = models.PositiveIntegerField(default=0)
+    reposts_count = models.PositiveIntegerField(default=0)
+    quotes_count = models.PositiveIntegerField(default=0)
+    helpful_count = models.PositiveIntegerField(default=0)
+    used_count = models.PositiveIntegerField(default=0)
+    hashtags = models.ManyToManyField("Hashtag", through="PostHashtag", related_name="posts")
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["author", "id"], name="post_author_id"),
+            models.Index(fields=["thread_root", "id"], name="post_thread_id"),
+            models.Index(fields=["in_reply_to", "id"], name="post_reply_id"),
+            models.Index(
+                fields=["id"],
+                condition=Q(kind="question", accepted_answer__isnull=True, deleted_at__isnull=True),
+                name="post_open_question_id",
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                "author",
+                "repost_of",
+                condition=Q(repost_of__isnull=False),
+                name="post_one_repost_per_person",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.pk} by {self.author_id}"
+
+    def get_absolute_url(self) -> str:
+        """Return the post's page: under its author's profile, as on Mastodon."""
+        return f"{self.author.get_absolute_url()}/{self.pk}"
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    @property
+    def is_repost(self) -> bool:
+        return self.repost_of_id is not None
+
+    @property
+    def is_root(self) -> bool:
+        return self.in_reply_to_id is None
+
+    @property
+    def is_question(self) -> bool:
+        return self.kind == PostKind.QUESTION
+
+    @property
+    def is_answered(self) -> bool:
+        return self.accepted_answer_id is not None
+
+    @property
+    def is_edited(self) -> bool:
+        return self.edited_at is not None
+
+    def replies_closed_now(self, now: datetime | None = None) -> bool:
+        """Return whether replies to this post are closed, by hand or by the author's setting."""
+        if self.replies_closed:
+            return True
+        return self.replies_close_at is not None and self.replies_close_at <= (
+            now or timezone.now()
+        )
+
+
+class PostEdit(models.Model):
+    """An earlier version of a post, kept when it was edited (readers see the history)."""
+
+    id = models.BigIntegerField(primary_key=True, default=new_id, editable=False)
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="edits")
+    version = models.PositiveIntegerField()
+    body = models.TextField(blank=True)
+    html = models.TextField(blank=True)
+    content_warning = models.CharField(max_length=200, blank=True)
+    language = models.CharField(max_length=16, blank=True)
+    written_at = models.DateTimeField(help_text="When this version was published")
+    replaced_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["post", "version"]
+        constraints = [models.UniqueConstraint("post", "version", name="post_edit_unique_version")]
+
+
+class Mention(models.Model):
+    """A person a post mentions: by @handle in the body, or the author replied to."""
+
+    id = models.BigIntegerField(primary_key=True, default=new_id, editable=False)
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="mentions")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mentioned_in"
+    )
+
+    class Meta:
+        constraints = [models.UniqueConstraint("post", "person", name="mention_unique")]
+        indexes = [models.Index(fields=["person", "post"], name="mention_person_post")]
+
+
+class Hashtag(models.Model):
+    """A #tag, stored once in its normalised (case-folded) form."""
+
+    id = models.BigIntegerField(primary_key=True, default=new_id, editable=False)
+    name = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"#{self.name}"
+
+    def get_absolute_url(self) -> str:
+        return f"/tags/{self.name}"
+
+
+class PostHashtag(models.Model):
+    id = models.BigIntegerField(primary_key=True, default=new_id, editable=False)
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="+")
+    hashtag = models.ForeignKey(Hashtag, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint("post", "hashtag", name="post_hashtag_unique")]
+        indexes = [models.Index(fields=["hashtag", "post"], name="post_hashtag_tag_post")]
+
+
+class ReactionKind(models.TextChoices):
+    HELPFUL = "helpful", "Helpful"
+    USED = "used", "I used it"
+
+
+class Reaction(models.Model):
+    """A reader's report of value: the post was helpful, or they used it (with a story)."""
+
+    id = models.BigIntegerField(primary_key=True, default=new_id, editable=False)
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="reactions")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reactions"
+    )
+    kind = models.CharField(max_length=8, choices=ReactionKind.choices)
+    story = models.TextField(blank=True, help_text="How they used it (plain text)")
+    story_public = models.BooleanField(
+        default=False, help_text="Everyone who can see the post can read the story"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint("post", "person", "kind", name="reaction_unique"),
+        ]
+        indexes = [models.Index(fields=["person", "kind", "id"], name="reaction_person_kind")]

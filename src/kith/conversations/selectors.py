@@ -1,0 +1,118 @@
+"""Listings of posts for a viewer, built on `access.visible_posts`, paged by id.
+
+Each listing is one indexed query plus a fixed number of prefetches (`with_relations`,
+`annotate_for_viewer`), whatever the page size: pinned in tests/conversations.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+
+from kith.conversations.access import annotate_for_viewer, visible_posts, with_relations
+from kith.conversations.models import Post, PostEdit, PostKind, Reaction, ReactionKind
+from kith.core.ids import parse_id
+from kith.core.text import normalise_tag
+from kith.relationships.access import active_mutes
+from kith.relationships.models import Block
+
+DEFAULT_LIMIT = 20
+
+
+@dataclass(frozen=True)
+class Page:
+    """Posts newest first, and the `max_id` that asks for the next (older) page, if any."""
+
+    posts: list[Post]
+    next_max_id: int | None
+
+    def __iter__(self):
+        return iter(self.posts)
+
+    def __len__(self) -> int:
+        return len(self.posts)
+
+
+def _page(viewer, posts: QuerySet[Post], *, max_id, limit: int) -> Page:
+    limit = max(1, min(limit, settings.KITH_API_PAGE_MAX))
+    max_id = parse_id(max_id) if max_id is not None else None
+    if max_id is not None:
+        posts = posts.filter(id__lt=max_id)
+    rows = list(with_relations(posts).order_by("-id")[: limit + 1])
+    more = len(rows) > limit
+    rows = rows[:limit]
+    annotate_for_viewer(viewer, rows)
+    return Page(posts=rows, next_max_id=rows[-1].pk if more else None)
+
+
+def _without_muted(viewer, posts: QuerySet[Post]) -> QuerySet[Post]:
+    """Leave out the people `viewer` mutes (listings they did not ask for by name)."""
+    if viewer is None or not getattr(viewer, "is_authenticated", False):
+        return posts
+    return posts.exclude(author__in=active_mutes(viewer).values("muted"))
+
+
+def posts_of(
+    viewer,
+    person,
+    *,
+    max_id=None,
+    limit: int = DEFAULT_LIMIT,
+    include_replies: bool = False,
+    include_reposts: bool = True,
+) -> Page:
+    """Return the page of `person`'s posts that `viewer` may see, newest first."""
+    posts = visible_posts(viewer).filter(author=person)
+    if not include_replies:
+        posts = posts.filter(in_reply_to__isnull=True)
+    if not include_reposts:
+        posts = posts.filter(repost_of__isnull=True)
+    return _page(viewer, posts, max_id=max_id, limit=limit)
+
+
+def tagged_posts(viewer, tag: str, *, max_id=None, limit: int = DEFAULT_LIMIT) -> Page:
+    """Return the page of posts tagged `tag` that `viewer` may see (muted people left out)."""
+    name = normalise_tag(tag)
+    if name is None:
+        return Page(posts=[], next_max_id=None)
+    posts = _without_muted(viewer, visible_posts(viewer).filter(hashtags__name=name))
+    return _page(viewer, posts, max_id=max_id, limit=limit)
+
+
+def unanswered_questions(
+    viewer, *, max_id=None, limit: int = DEFAULT_LIMIT, without_answers: bool = False
+) -> Page:
+    """Return the page of open questions (no accepted answer) `viewer` may see.
+
+    With `without_answers`, only questions nobody has answered yet.
+    """
+    posts = visible_posts(viewer).filter(kind=PostKind.QUESTION, accepted_answer__isnull=True)
+    if without_answers:
+        posts = posts.filter(replies_count=0)
+    return _page(viewer, _without_muted(viewer, posts), max_id=max_id, limit=limit)
+
+
+def edit_history(post: Post) -> list[PostEdit]:
+    """Return the earlier versions of `post` (which the caller may see), oldest first."""
+    if post.is_deleted:
+        return []
+    return list(PostEdit.objects.filter(post=post).order_by("version"))
+
+
+def stories_for(viewer, post: Post) -> list[Reaction]:
+    """Return the "how I used it" stories on `post` (which `viewer` can see), oldest first.
+
+    The post's author reads them all; everyone else reads the public ones and their own.
+    Stories of people the viewer blocked, or who blocked the viewer, are left out.
+    """
+    stories = Reaction.objects.filter(post=post, kind=ReactionKind.USED).select_related("person")
+    signed_in = viewer is not None and getattr(viewer, "is_authenticated", False)
+    if not signed_in:
+        return list(stories.filter(story_public=True, person__is_active=True))
+    if viewer.pk != post.author_id:
+        stories = stories.filter(Q(story_public=True) | Q(person=viewer))
+    stories = stories.exclude(person__in=Block.objects.filter(blocker=viewer).values("blocked"))
+    stories = stories.exclude(person__in=Block.objects.filter(blocked=viewer).values("blocker"))
+    return list(stories.filter(person__is_active=True))
