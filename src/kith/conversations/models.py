@@ -260,3 +260,82 @@ class Reaction(models.Model):
             models.UniqueConstraint("post", "person", "kind", name="reaction_unique"),
         ]
         indexes = [models.Index(fields=["person", "kind", "id"], name="reaction_person_kind")]
+
+
+class ShortLink(models.Model):
+    """An external http(s) URL of one post, linked as /s/<code> so its clicks can be counted."""
+
+    id = models.BigIntegerField(primary_key=True, default=new_id, editable=False)
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="short_links")
+    code = models.CharField(max_length=16, unique=True)
+    url = models.TextField(help_text="The http(s) target, as linked in the post")
+    clicks_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint("post", "url", name="short_link_post_url")]
+
+    def __str__(self) -> str:
+        return f"/s/{self.code} → {self.url}"
+
+    def get_absolute_url(self) -> str:
+        return f"/s/{self.code}"
+
+
+class Click(models.Model):
+    """One follow of a short link: when, and the referring site's host (no IP, no user agent)."""
+
+    id = models.BigIntegerField(primary_key=True, default=new_id, editable=False)
+    link = models.ForeignKey(ShortLink, on_delete=models.CASCADE, related_name="clicks")
+    clicked_at = models.DateTimeField(default=timezone.now)
+    referrer_host = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["link", "clicked_at"], name="click_link_time")]
+
+
+class Media(models.Model):
+    """An image uploaded by `owner`: a draft until attached to one of their posts.
+
+    Files live outside MEDIA_ROOT under random names and are served by `web.views.media`
+    only to people who may see the post (a draft: only its owner).
+    """
+
+    id = models.BigIntegerField(primary_key=True, default=new_id, editable=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="media"
+    )
+    post = models.ForeignKey(
+        Post, null=True, blank=True, on_delete=models.CASCADE, related_name="media"
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+    file = models.CharField(max_length=100, unique=True, help_text="Name in the post media store")
+    thumbnail = models.CharField(max_length=100, blank=True)
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    alt_text = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["post", "position", "id"]
+        indexes = [
+            models.Index(fields=["post", "position"], name="media_post_position"),
+            models.Index(fields=["owner", "id"], name="media_owner_id"),
+        ]
+
+    def __str__(self) -> str:
+        return f"media {self.pk} of {self.owner_id}"
+
+    @property
+    def url(self) -> str:
+        return f"/media/posts/{self.file}"
+
+    @property
+    def thumbnail_url(self) -> str:
+        return f"/media/posts/{self.thumbnail}" if self.thumbnail else self.url
+
+    @property
+    def is_draft(self) -> bool:
+        return self.post_id is None

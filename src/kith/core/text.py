@@ -124,6 +124,7 @@ def _build_parser() -> MarkdownIt:
     md.core.ruler.push("kith_mentions_and_tags", _split_mentions_and_tags)
     md.add_render_rule("kith_mention", _render_mention)
     md.add_render_rule("kith_hashtag", _render_hashtag)
+    md.add_render_rule("link_open", _render_link_open)
     return md
 
 
@@ -158,6 +159,32 @@ def _render_hashtag(self, tokens, idx, options, env) -> str:
     return _link(tag_url(token.meta["value"]), "hashtag", token.content)
 
 
+def _render_link_open(self, tokens, idx, options, env) -> str:
+    """Point the link at `env["link_url"](href)` when that gives another URL (short links)."""
+    token = tokens[idx]
+    rewrite: Callable[[str], str | None] | None = env.get("link_url")
+    href = token.attrGet("href")
+    target = rewrite(str(href)) if rewrite and href else None
+    if not target:
+        return self.renderToken(tokens, idx, options, env)
+    token.attrSet("href", target)
+    try:
+        return self.renderToken(tokens, idx, options, env)
+    finally:
+        token.attrSet("href", str(href))
+
+
+def _collect_links(tokens: list[Token]) -> list[str]:
+    """Return the http(s) targets of the links in `tokens`, in order, once each."""
+    found: list[str] = []
+    for block in tokens:
+        for token in block.children or []:
+            href = token.attrGet("href") if token.type == "link_open" else None
+            if href and str(href).lower().startswith(("http://", "https://")):
+                found.append(str(href))
+    return list(dict.fromkeys(found))
+
+
 _MD = _build_parser()
 _CLEANER = nh3.Cleaner(
     tags=set(ALLOWED_TAGS),
@@ -182,6 +209,7 @@ class Parsed:
     tokens: list[Token]
     handles: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)
 
 
 def parse(source: str) -> Parsed:
@@ -193,6 +221,7 @@ def parse(source: str) -> Parsed:
         tokens=tokens,
         handles=list(dict.fromkeys(env.get("handles", []))),
         tags=list(dict.fromkeys(env.get("tags", []))),
+        links=_collect_links(tokens),
     )
 
 
@@ -201,13 +230,15 @@ def render(
     *,
     mention_urls: Mapping[str, str] | None = None,
     tag_url: Callable[[str], str] | None = None,
+    link_url: Callable[[str], str | None] | None = None,
 ) -> str:
     """Return the sanitised HTML of `parsed`.
 
     Only the handles in `mention_urls` (handle → profile URL) become links; other @words stay
-    text. Tags link to `tag_url(tag)` when it is given.
+    text. Tags link to `tag_url(tag)` when it is given. A link whose target `link_url` maps
+    to another URL points there instead; its text stays as written.
     """
-    env = {"mention_urls": mention_urls or {}, "tag_url": tag_url}
+    env = {"mention_urls": mention_urls or {}, "tag_url": tag_url, "link_url": link_url}
     html = _MD.renderer.render(parsed.tokens, _MD.options, env)
     return sanitise_html(html).strip()
 

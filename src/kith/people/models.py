@@ -56,6 +56,9 @@ class Person(AbstractBaseUser, PermissionsMixin):
         blank=True,
         help_text="Replies to new posts close after this many days (empty: never)",
     )
+    require_alt_text = models.BooleanField(
+        default=False, help_text="Images on my posts must have a description (alt text)"
+    )
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)

@@ -5,6 +5,14 @@ code. Surfaces fetch the posts they pass in through `conversations.access`.
 """
 
 from kith.conversations.actions.answers import answer_accept, answer_unaccept
+from kith.conversations.actions.links import short_link_follow
+from kith.conversations.actions.media import (
+    attach_media,
+    media_delete,
+    media_set_alt_text,
+    media_upload,
+    media_upload_many,
+)
 from kith.conversations.actions.posts import (
     post_delete,
     post_edit,
@@ -26,8 +34,13 @@ from kith.conversations.actions.reposts import post_repost, post_unrepost
 __all__ = [
     "answer_accept",
     "answer_unaccept",
+    "attach_media",
     "helpful_mark",
     "helpful_unmark",
+    "media_delete",
+    "media_set_alt_text",
+    "media_upload",
+    "media_upload_many",
     "post_delete",
     "post_edit",
     "post_publish",
@@ -38,6 +51,7 @@ __all__ = [
     "quote_revoke",
     "replies_close",
     "replies_open",
+    "short_link_follow",
     "used_it_add",
     "used_it_remove",
 ]

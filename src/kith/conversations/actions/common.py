@@ -15,7 +15,9 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.encoding import iri_to_uri
 
+from kith.conversations import search
 from kith.conversations.access import audience_among, can_see
+from kith.conversations.links import plan_codes, save_links, short_url
 from kith.conversations.models import Hashtag, Mention, Post, PostHashtag, PostVisibility
 from kith.conversations.validators import (
     Errors,
@@ -52,13 +54,15 @@ class Draft:
     html: str
     mentioned_ids: list[int] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
+    links: dict[str, str] = field(default_factory=dict)  # external URL → short-link code
 
 
-def draft_body(errors: Errors, *, author, body: str) -> Draft | None:
+def draft_body(errors: Errors, *, author, body: str, post: Post | None = None) -> Draft | None:
     """Check and render `body` for `author`; return None (with `errors` filled) if it is bad.
 
     A mention links and counts only if the person exists, `author` may see them and neither
-    blocked the other; any other @word stays plain text.
+    blocked the other; any other @word stays plain text. External links point at their short
+    link (the codes `post`, when edited, already has are kept).
     """
     body = check_body(errors, body)
     if errors.get("body"):
@@ -76,12 +80,14 @@ def draft_body(errors: Errors, *, author, body: str) -> Draft | None:
     if len(others) > MAX_MENTIONS:
         errors.setdefault("body", []).append(f"Mention at most {MAX_MENTIONS} people in a post.")
         return None
+    codes = plan_codes(parsed.links, post=post)
     html = text.render(
         parsed,
         mention_urls={handle: absolute_url(p.get_absolute_url()) for handle, p in people.items()},
         tag_url=tag_url,
+        link_url=lambda url: short_url(codes[url]) if url in codes else None,
     )
-    return Draft(body=body, html=html, mentioned_ids=others, tags=parsed.tags)
+    return Draft(body=body, html=html, mentioned_ids=others, tags=parsed.tags, links=codes)
 
 
 def prepare_post(
@@ -135,6 +141,8 @@ def save_post(post: Post, draft: Draft, *, also_mention: tuple[int, ...] = ()) -
     mention_ids.pop(post.author_id, None)
     Mention.objects.bulk_create([Mention(post=post, person_id=pid) for pid in mention_ids])
     set_tags(post, draft.tags)
+    save_links(post, draft.links)
+    search.index_post(post)
     return post
 
 

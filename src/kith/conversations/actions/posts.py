@@ -7,11 +7,14 @@ transaction.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from kith.conversations import search
 from kith.conversations.access import can_quote, can_reply
 from kith.conversations.actions.common import (
     bump,
@@ -29,6 +32,8 @@ from kith.conversations.actions.common import (
     snippet,
     who,
 )
+from kith.conversations.actions.media import attach_checked, check_media, post_media_delete
+from kith.conversations.links import save_links
 from kith.conversations.models import (
     Post,
     PostEdit,
@@ -53,13 +58,16 @@ def post_publish(
     content_warning: str = "",
     reply_policy: str = ReplyPolicy.EVERYONE,
     quote_policy: str = QuotePolicy.ANYONE,
+    media_ids: Iterable = (),
 ) -> Post:
     """Publish a post or a question (`kind`) by `author`; return it.
 
-    Mentioned people are notified; today's posting count goes up by one.
+    Mentioned people are notified; today's posting count goes up by one. `media_ids` are
+    `author`'s draft images (`media_upload`), attached in order (at most four).
     """
     errors: dict[str, list[str]] = {}
     check_choice(errors, "kind", kind, PostKind, allowed=[PostKind.POST, PostKind.QUESTION])
+    media = check_media(errors, author=author, media_ids=media_ids)
     post, draft = prepare_post(
         errors,
         author=author,
@@ -73,6 +81,7 @@ def post_publish(
     )
     with transaction.atomic():
         save_post(post, draft)
+        attach_checked(post, media)
         count_posting_day(author)
         _notify_mentions(post, draft.mentioned_ids)
     return post
@@ -88,6 +97,7 @@ def post_reply(
     content_warning: str = "",
     reply_policy: str = ReplyPolicy.EVERYONE,
     quote_policy: str = QuotePolicy.ANYONE,
+    media_ids: Iterable = (),
 ) -> Post:
     """Reply to `to` (an answer, if `to` is a question); return the reply.
 
@@ -101,6 +111,7 @@ def post_reply(
     can_reply(author, parent).check()
     errors: dict[str, list[str]] = {}
     kind = PostKind.ANSWER if parent.kind == PostKind.QUESTION else PostKind.POST
+    media = check_media(errors, author=author, media_ids=media_ids)
     post, draft = prepare_post(
         errors,
         author=author,
@@ -117,6 +128,7 @@ def post_reply(
     post.depth = parent.depth + 1
     with transaction.atomic():
         save_post(post, draft, also_mention=(parent.author_id,))
+        attach_checked(post, media)
         bump(parent, replies_count=1)
         if parent.author_id != author.pk:
             connection_touch(person_id=author.pk, other_id=parent.author_id, at=post.created_at)
@@ -143,6 +155,7 @@ def post_quote(
     content_warning: str = "",
     reply_policy: str = ReplyPolicy.EVERYONE,
     quote_policy: str = QuotePolicy.ANYONE,
+    media_ids: Iterable = (),
 ) -> Post:
     """Publish `body` quoting `post`; return the new post.
 
@@ -153,6 +166,7 @@ def post_quote(
     require_visible(author, quoted)
     can_quote(author, quoted).check()
     errors: dict[str, list[str]] = {}
+    media = check_media(errors, author=author, media_ids=media_ids)
     new, draft = prepare_post(
         errors,
         author=author,
@@ -167,6 +181,7 @@ def post_quote(
     new.quote_of = quoted
     with transaction.atomic():
         save_post(new, draft)
+        attach_checked(new, media)
         bump(quoted, quotes_count=1)
         count_posting_day(author)
         notify_people(
@@ -202,7 +217,7 @@ def post_edit(
         content_warning = check_content_warning(errors, content_warning)
     if language is not None:
         language = check_language(errors, language)
-    draft = draft_body(errors, author=by, body=body)
+    draft = draft_body(errors, author=by, body=body, post=post)
     if errors or draft is None:
         raise ValidationError(errors)
     new_warning = post.content_warning if content_warning is None else content_warning
@@ -231,6 +246,8 @@ def post_edit(
         post.save(
             update_fields=["body", "html", "content_warning", "language", "edited_at", "version"]
         )
+        save_links(post, draft.links)
+        search.index_post(post)
         repliers = Post.objects.filter(in_reply_to=post, deleted_at__isnull=True).values_list(
             "author_id", flat=True
         )
@@ -264,6 +281,7 @@ def post_delete(*, post: Post, by) -> Post:
     with transaction.atomic():
         PostEdit.objects.filter(post=post).delete()
         PostHashtag.objects.filter(post=post).delete()
+        post_media_delete(post)
         Post.objects.filter(repost_of=post).delete()
         Notification.objects.filter(post=post).delete()
         Post.objects.filter(accepted_answer=post).update(
@@ -287,6 +305,7 @@ def post_delete(*, post: Post, by) -> Post:
                 "version",
             ]
         )
+        search.unindex_post(post)
     return post
 
 

@@ -34,11 +34,13 @@ def person_update_profile(
     invitation_policy: str | None = None,
     is_locked: bool | None = None,
     close_replies_after_days: int | None = None,
+    require_alt_text: bool | None = None,
 ) -> Person:
     """Change the given profile attributes of `person` (all checked before anything is saved).
 
     Unlocking the account approves the follow requests waiting for an answer, as on Mastodon.
     `close_replies_after_days` closes replies to new posts after that many days; 0 never does.
+    `require_alt_text` makes publishing refuse images without a description.
     """
     errors: dict[str, list[str]] = {}
     changed: list[str] = []
@@ -79,6 +81,9 @@ def person_update_profile(
             errors["close_replies_after_days"] = ["Between 1 and 3,650 days, or 0 for never."]
         person.close_replies_after_days = close_replies_after_days or None
         changed.append("close_replies_after_days")
+    if require_alt_text is not None:
+        person.require_alt_text = bool(require_alt_text)
+        changed.append("require_alt_text")
     if errors:
         person.refresh_from_db()
         raise ValidationError(errors)
