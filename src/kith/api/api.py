@@ -9,7 +9,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaValidationError
 
 from kith.api.auth import InvalidToken
-from kith.api.routes import contacts, follows, invitations, me, people, safety
+from kith.api.routes import contacts, follows, invitations, links, me, media, people, safety, search
 
 api = NinjaAPI(
     title="Kith API",
@@ -76,3 +76,7 @@ api.add_router("/v1", invitations.router)
 api.add_router("/v1", follows.router)
 api.add_router("/v1", safety.router)
 api.add_router("/v1", contacts.router)
+api.add_router("/v1", "kith.api.routes.posts.router")
+api.add_router("/v1/links", links.router)
+api.add_router("/v1/media", media.router)
+api.add_router("/v1/search", search.router)

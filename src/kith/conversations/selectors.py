@@ -107,12 +107,29 @@ def stories_for(viewer, post: Post) -> list[Reaction]:
     The post's author reads them all; everyone else reads the public ones and their own.
     Stories of people the viewer blocked, or who blocked the viewer, are left out.
     """
+    return list(_visible_stories(viewer, post).order_by("id"))
+
+
+def stories_page(
+    viewer, post: Post, *, max_id=None, limit: int = DEFAULT_LIMIT
+) -> tuple[list[Reaction], int | None]:
+    """Return a page of the stories `stories_for` lists, newest first, and the next `max_id`."""
+    limit = max(1, min(limit, settings.KITH_API_PAGE_MAX))
+    stories = _visible_stories(viewer, post)
+    max_id = parse_id(max_id) if max_id is not None else None
+    if max_id is not None:
+        stories = stories.filter(id__lt=max_id)
+    rows = list(stories.order_by("-id")[: limit + 1])
+    return rows[:limit], rows[limit - 1].pk if len(rows) > limit else None
+
+
+def _visible_stories(viewer, post: Post) -> QuerySet[Reaction]:
     stories = Reaction.objects.filter(post=post, kind=ReactionKind.USED).select_related("person")
+    stories = stories.filter(person__is_active=True)
     signed_in = viewer is not None and getattr(viewer, "is_authenticated", False)
     if not signed_in:
-        return list(stories.filter(story_public=True, person__is_active=True))
+        return stories.filter(story_public=True)
     if viewer.pk != post.author_id:
         stories = stories.filter(Q(story_public=True) | Q(person=viewer))
     stories = stories.exclude(person__in=Block.objects.filter(blocker=viewer).values("blocked"))
-    stories = stories.exclude(person__in=Block.objects.filter(blocked=viewer).values("blocker"))
-    return list(stories.filter(person__is_active=True))
+    return stories.exclude(person__in=Block.objects.filter(blocked=viewer).values("blocker"))

@@ -1,0 +1,173 @@
+"""Request and response shapes of the conversation endpoints (posts, threads, questions).
+
+Responses are built by `post_serializers` and encoded by orjson; these schemas describe
+them in the OpenAPI document (and tests check the dicts against them).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from ninja import Schema
+from pydantic import ConfigDict, Field
+
+from kith.api.schemas import PersonSummaryOut
+
+PostKindName = Literal["post", "question"]
+PostVisibilityName = Literal["public", "followers", "connections", "mentioned"]
+RepostVisibilityName = Literal["public", "followers", "connections"]
+ReplyPolicyName = Literal["everyone", "followers", "connections", "mentioned"]
+QuotePolicyName = Literal["anyone", "connections", "nobody"]
+QuoteStateName = Literal["shown", "removed_by_author", "unavailable"]
+
+# Generous outer bounds that keep huge payloads out; the real limits (KITH_POST_MAX_CHARS,
+# 200 for a content warning) are checked by the actions, which answer 422 `invalid`.
+BODY_MAX = 100_000
+TEXT_MAX = 2_000
+
+
+class _PostOptions(Schema):
+    model_config = ConfigDict(extra="forbid")
+    body: str = Field(max_length=BODY_MAX, description="Markdown; at most KITH_POST_MAX_CHARS")
+    language: str = Field("", max_length=TEXT_MAX, description="e.g. en, de, pt-BR")
+    content_warning: str = Field("", max_length=TEXT_MAX, description="At most 200 characters")
+    reply_policy: ReplyPolicyName = "everyone"
+    quote_policy: QuotePolicyName = "anyone"
+
+
+class PostIn(_PostOptions):
+    kind: PostKindName = "post"
+    visibility: PostVisibilityName = "public"
+
+
+class QuoteIn(_PostOptions):
+    visibility: PostVisibilityName = "public"
+
+
+class ReplyIn(_PostOptions):
+    visibility: PostVisibilityName | None = Field(
+        None, description="Default: the visibility of the post replied to"
+    )
+
+
+class EditIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    body: str = Field(max_length=BODY_MAX)
+    content_warning: str | None = Field(None, max_length=TEXT_MAX, description="null: unchanged")
+    language: str | None = Field(None, max_length=TEXT_MAX, description="null: unchanged")
+
+
+class RepostIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    visibility: RepostVisibilityName = "public"
+
+
+class AcceptIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    answer_id: str = Field(max_length=40, description="A reply to this question")
+
+
+class UsedIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    story: str = Field(max_length=TEXT_MAX * 5, description="How you used it (plain text)")
+    public: bool = Field(False, description="Everyone who can see the post may read it")
+
+
+class CountsOut(Schema):
+    replies: int
+    reposts: int
+    quotes: int
+    helpful: int
+    used: int
+
+
+class ViewerStateOut(Schema):
+    helpful: bool = Field(description="You marked it helpful")
+    used: bool = Field(description="You told how you used it")
+    reposted: bool
+
+
+class QuotedPostOut(Schema):
+    id: str
+    url: str
+    author: PersonSummaryOut
+    kind: str
+    created_at: datetime
+    edited_at: datetime | None
+    content_warning: str
+    body: str
+    html: str
+
+
+class QuoteOut(Schema):
+    id: str | None = Field(description="The quoted post, when shown")
+    state: QuoteStateName = Field(
+        description="removed_by_author: its author revoked the quote; unavailable: deleted, "
+        "or not visible to you"
+    )
+    post: QuotedPostOut | None
+
+
+class PostOut(Schema):
+    id: str
+    url: str
+    author: PersonSummaryOut
+    kind: Literal["post", "question", "answer"]
+    visibility: PostVisibilityName
+    created_at: datetime
+    edited_at: datetime | None
+    deleted: bool = Field(description="A tombstone: the text is gone, replies stay")
+    deleted_at: datetime | None
+    version: int
+    language: str
+    content_warning: str
+    body: str = Field(description="Markdown source")
+    html: str = Field(description="Rendered and sanitised")
+    tags: list[str]
+    in_reply_to_id: str | None
+    thread_root_id: str
+    depth: int
+    reply_policy: ReplyPolicyName
+    replies_closed: bool
+    quote_policy: QuotePolicyName
+    accepted_answer_id: str | None
+    answered: bool
+    counts: CountsOut
+    quote: QuoteOut | None
+    viewer: ViewerStateOut
+    repost_of: PostOut | None = Field(description="For a repost: the original")
+
+
+class ThreadRowOut(Schema):
+    depth: int = Field(description="Indentation below the first row")
+    parent_hidden: bool = Field(description="It replies to a post you cannot see")
+    continues: bool = Field(description="Deeper replies: ask again with below=<this id>")
+    post: PostOut
+
+
+class ThreadOut(Schema):
+    focus_id: str
+    rows: list[ThreadRowOut]
+
+
+class EditOut(Schema):
+    version: int
+    body: str
+    html: str
+    content_warning: str
+    language: str
+    written_at: datetime
+    replaced_at: datetime
+
+
+class StoryOut(Schema):
+    id: str
+    person: PersonSummaryOut
+    story: str
+    public: bool
+    created_at: datetime
+    updated_at: datetime
+
+
+PostOut.model_rebuild()

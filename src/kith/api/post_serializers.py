@@ -1,0 +1,195 @@
+"""Turning posts into API dictionaries: one place, for every post endpoint of the native API.
+
+Posts come in loaded by `conversations.access` or `selectors` (`with_relations` plus
+`annotate_for_viewer`), so building a dict runs no query of its own; the one exception is
+a page holding reposts of quotes, whose quoted posts are fetched together, in one query.
+The dicts hold only what orjson encodes natively (str, int, bool, None, datetime, list).
+"""
+
+from __future__ import annotations
+
+import orjson
+from django.http import HttpResponse
+from django.utils import timezone
+
+from kith.api.serializers import person_summary_dict
+from kith.conversations.access import posts_by_ids
+from kith.conversations.models import Post, PostEdit, Reaction
+
+JSON_OPTIONS = orjson.OPT_UTC_Z | orjson.OPT_NON_STR_KEYS
+
+
+def json_response(data, *, status: int = 200, headers: dict | None = None) -> HttpResponse:
+    """Return `data` encoded by orjson (no per-item schema validation on hot responses)."""
+    return HttpResponse(
+        orjson.dumps(data, option=JSON_OPTIONS),
+        content_type="application/json",
+        status=status,
+        headers=headers,
+    )
+
+
+def _id(value: int | None) -> str | None:
+    return None if value is None else str(value)
+
+
+class _Authors(dict):
+    """Person summaries by id, each built once per response (threads repeat authors)."""
+
+    def of(self, person) -> dict:
+        summary = self.get(person.pk)
+        if summary is None:
+            summary = self[person.pk] = person_summary_dict(person)
+        return summary
+
+
+def _url(post: Post, author: dict) -> str:
+    """Return the post's page (as `Post.get_absolute_url`), from its author's profile URL."""
+    return f"{author['url']}/{post.pk}"
+
+
+def _quoted_dict(post: Post, authors: _Authors) -> dict:
+    """Return the post a quote shows: enough to draw the embedded card."""
+    author = authors.of(post.author)
+    return {
+        "id": str(post.pk),
+        "url": _url(post, author),
+        "author": author,
+        "kind": post.kind,
+        "created_at": post.created_at,
+        "edited_at": post.edited_at,
+        "content_warning": post.content_warning,
+        "body": post.body,
+        "html": post.html,
+    }
+
+
+def _quote_dict(post: Post, quoted: dict[int, Post], authors: _Authors) -> dict | None:
+    """Return what `post` shows of the post it quotes, or None if it quotes nothing."""
+    state = getattr(post, "quote_state", "")
+    if not state:
+        return None
+    shown = None
+    if state == "shown":
+        target = post.quote_of if Post.quote_of.is_cached(post) else quoted.get(post.quote_of_id)
+        shown = _quoted_dict(target, authors) if target is not None else None
+    return {
+        "id": _id(post.quote_of_id) if shown is not None else None,
+        "state": "unavailable" if state == "shown" and shown is None else state,
+        "post": shown,
+    }
+
+
+def _post_dict(
+    post: Post, quoted: dict[int, Post], authors: _Authors, now, *, nested: bool = False
+) -> dict:
+    deleted = post.is_deleted
+    reactions = getattr(post, "viewer_reactions", set())
+    author = authors.of(post.author)
+    data = {
+        "id": str(post.pk),
+        "url": _url(post, author),
+        "author": author,
+        "kind": post.kind,
+        "visibility": post.visibility,
+        "created_at": post.created_at,
+        "edited_at": post.edited_at,
+        "deleted": deleted,
+        "deleted_at": post.deleted_at,
+        "version": post.version,
+        "language": post.language,
+        "content_warning": post.content_warning,
+        "body": post.body,
+        "html": post.html,
+        "tags": [] if deleted else [tag.name for tag in post.hashtags.all()],
+        "in_reply_to_id": _id(post.in_reply_to_id),
+        "thread_root_id": _id(post.thread_root_id or post.pk),
+        "depth": post.depth,
+        "reply_policy": post.reply_policy,
+        "replies_closed": post.replies_closed_now(now),
+        "quote_policy": post.quote_policy,
+        "accepted_answer_id": _id(post.accepted_answer_id),
+        "answered": post.is_question and post.accepted_answer_id is not None,
+        "counts": {
+            "replies": post.replies_count,
+            "reposts": post.reposts_count,
+            "quotes": post.quotes_count,
+            "helpful": post.helpful_count,
+            "used": post.used_count,
+        },
+        "quote": _quote_dict(post, quoted, authors),
+        "viewer": {
+            "helpful": "helpful" in reactions,
+            "used": "used" in reactions,
+            "reposted": bool(getattr(post, "viewer_reposted", False)),
+        },
+        "repost_of": None,
+    }
+    if post.repost_of_id is not None and not nested:
+        data["repost_of"] = _post_dict(post.repost_of, quoted, authors, now, nested=True)
+    return data
+
+
+def _missing_quotes(viewer, posts: list[Post]) -> dict[int, Post]:
+    """Fetch, in one query, the quoted posts that reposted quotes show but did not load."""
+    wanted = {
+        p.repost_of.quote_of_id
+        for p in posts
+        if p.repost_of_id is not None
+        and getattr(p.repost_of, "quote_state", "") == "shown"
+        and not Post.quote_of.is_cached(p.repost_of)
+    }
+    return posts_by_ids(viewer, wanted) if wanted else {}
+
+
+def posts_data(viewer, posts: list[Post]) -> list[dict]:
+    """Return `posts` (loaded by access or selectors, annotated for `viewer`) as dicts."""
+    quoted, authors, now = _missing_quotes(viewer, posts), _Authors(), timezone.now()
+    return [_post_dict(post, quoted, authors, now) for post in posts]
+
+
+def post_data(viewer, post: Post) -> dict:
+    """Return one post (loaded by access, annotated for `viewer`) as a dict."""
+    return posts_data(viewer, [post])[0]
+
+
+def thread_data(viewer, thread, *, below: int | None = None) -> dict:
+    """Return a `threads.Thread` as indented rows, from its roots or from post `below`."""
+    rows = thread.rows(below=below)
+    quoted = _missing_quotes(viewer, [row.post for row in rows])
+    authors, now = _Authors(), timezone.now()
+    return {
+        "focus_id": str(thread.focus.pk),
+        "rows": [
+            {
+                "depth": row.depth,
+                "parent_hidden": row.node.parent_hidden,
+                "continues": row.continues,
+                "post": _post_dict(row.post, quoted, authors, now),
+            }
+            for row in rows
+        ],
+    }
+
+
+def edit_dict(edit: PostEdit) -> dict:
+    return {
+        "version": edit.version,
+        "body": edit.body,
+        "html": edit.html,
+        "content_warning": edit.content_warning,
+        "language": edit.language,
+        "written_at": edit.written_at,
+        "replaced_at": edit.replaced_at,
+    }
+
+
+def story_dict(reaction: Reaction, authors: _Authors | None = None) -> dict:
+    return {
+        "id": str(reaction.pk),
+        "person": (authors or _Authors()).of(reaction.person),
+        "story": reaction.story,
+        "public": reaction.story_public,
+        "created_at": reaction.created_at,
+        "updated_at": reaction.updated_at,
+    }
