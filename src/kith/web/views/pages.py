@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 
 from kith.people.access import people_visible_to, visible_fields
 from kith.relationships.access import connected_ids
+from kith.web.views.conversation_lists import compose_context
 
 
 @require_GET
@@ -21,6 +22,7 @@ def home(request):
             people_visible_to(person).filter(pk__in=ids).order_by("display_name")[:50]
         )
         context["own_fields"] = visible_fields(person, person)
+        context.update(compose_context())
     else:
         context["newest"] = list(people_visible_to(None).order_by("-id")[:8])
     return render(request, "web/home.html", context)

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 
 from kith.people.access import access_person, people_visible_to, visible_fields
 from kith.relationships.access import relationship_between
+from kith.web.views.conversation_lists import profile_posts_context
 from kith.web.views.follows import profile_actions_context
 
 
@@ -32,6 +33,7 @@ def profile(request, handle: str):
     context = _card_context(request, handle)
     context["interests"] = list(context["person"].interests.values_list("tag", flat=True))
     context.update(profile_actions_context(request.user, context["person"]))
+    context.update(profile_posts_context(request, context["person"]))
     return render(request, "web/profile.html", context)
 
 

@@ -1,0 +1,102 @@
+"""Forms for posts: they parse and display; the conversation actions check and decide.
+
+Bodies are not limited here: `check_body` in the action says what is wrong (empty, too
+long), so the web and the API give the same message.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+
+from kith.conversations.models import PostKind, PostVisibility, QuotePolicy, ReplyPolicy
+from kith.conversations.validators import CONTENT_WARNING_MAX, STORY_MAX
+
+
+def body_field(label: str = "Write", rows: int = 5) -> forms.CharField:
+    limit = settings.KITH_POST_MAX_CHARS
+    return forms.CharField(
+        required=False,
+        strip=False,
+        label=label,
+        widget=forms.Textarea(attrs={"rows": rows, "data-limit": limit}),
+        help_text=f"Markdown: *emphasis*, **strong**, [links](https://…), lists, `code`, "
+        f"> quotes. @handle mentions, #tag tags. Up to {limit:,} characters.",
+    )
+
+
+def warning_field() -> forms.CharField:
+    return forms.CharField(
+        required=False,
+        max_length=CONTENT_WARNING_MAX,
+        label="Content warning",
+        help_text="Optional: readers see only this until they open the post.",
+    )
+
+
+class ComposeForm(forms.Form):
+    """A new post or question, with who sees it and who may reply to or quote it."""
+
+    body = body_field()
+    kind = forms.ChoiceField(
+        choices=[(PostKind.POST, "Post"), (PostKind.QUESTION, "Question")],
+        initial=PostKind.POST,
+        widget=forms.RadioSelect,
+        label="This is a",
+    )
+    visibility = forms.ChoiceField(
+        choices=PostVisibility.choices, initial=PostVisibility.PUBLIC, label="Who can see it"
+    )
+    content_warning = warning_field()
+    language = forms.CharField(
+        required=False, max_length=16, label="Language", help_text="A code such as en or pt-BR."
+    )
+    reply_policy = forms.ChoiceField(
+        choices=ReplyPolicy.choices, initial=ReplyPolicy.EVERYONE, label="Who can reply"
+    )
+    quote_policy = forms.ChoiceField(
+        choices=QuotePolicy.choices, initial=QuotePolicy.ANYONE, label="Who can quote it"
+    )
+
+    @property
+    def limit(self) -> int:
+        return settings.KITH_POST_MAX_CHARS
+
+
+class ReplyForm(forms.Form):
+    body = body_field("Your reply", rows=4)
+    content_warning = warning_field()
+
+
+class AnswerForm(ReplyForm):
+    body = body_field("Your answer", rows=4)
+
+
+class EditForm(forms.Form):
+    body = body_field("Text")
+    content_warning = warning_field()
+    language = forms.CharField(required=False, max_length=16, label="Language")
+
+
+class QuoteForm(forms.Form):
+    body = body_field("Your comment", rows=4)
+    visibility = forms.ChoiceField(
+        choices=PostVisibility.choices, initial=PostVisibility.PUBLIC, label="Who can see it"
+    )
+    content_warning = warning_field()
+
+
+class UsedItForm(forms.Form):
+    story = forms.CharField(
+        required=False,
+        strip=False,
+        label="How did you use it?",
+        widget=forms.Textarea(attrs={"rows": 3, "data-limit": STORY_MAX}),
+        help_text=f"A few words: what you did with it, what changed. Up to {STORY_MAX:,} "
+        "characters.",
+    )
+    public = forms.BooleanField(
+        required=False,
+        label="Everyone who can see the post may read my story",
+        help_text="Unticked, only the author reads it.",
+    )
