@@ -43,10 +43,10 @@ def test_question_answer_accept_and_used_it(open_tab, live_server, settings):
     anna.get_by_label("Write", exact=True).fill(QUESTION)
     expect(anna.get_by_test_id("char-count")).to_have_text(f"{len(QUESTION)} / 5,000")
     anna.get_by_role("radio", name="Question").check()
-    anna.get_by_label("Image (optional)").set_input_files(
+    anna.get_by_label("Image 1", exact=True).set_input_files(
         {"name": "heap.png", "mimeType": "image/png", "buffer": png_bytes()}
     )
-    anna.get_by_label("Image description (alt text)").fill("A wooden compost box")
+    anna.get_by_label("Description (alt text) of image 1").fill("A wooden compost box")
     anna.get_by_role("button", name="Preview").click()
     expect(anna.get_by_test_id("preview").locator("strong")).to_have_text("compost")
     expect(anna.get_by_test_id("preview-count")).to_contain_text(f"{len(QUESTION)} / 5000")

@@ -7,9 +7,12 @@ blake is blocked by her and bart blocked her.
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from PIL import Image
 
 from kith.api.post_schemas import EditOut, PostOut, StoryOut, ThreadOut
 from kith.conversations import actions
@@ -587,6 +590,12 @@ def _queries(call) -> int:
     return len(queries)
 
 
+def _png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), (40, 120, 200)).save(out, format="PNG")
+    return out.getvalue()
+
+
 def _grow(alice, bob, carol, root, n: int) -> None:
     """Add `n` rounds of replies, questions, reposts, quotes and reactions."""
     for i in range(n):
@@ -595,7 +604,9 @@ def _grow(alice, bob, carol, root, n: int) -> None:
         actions.helpful_mark(person=carol, post=reply)
         question = publish(bob, f"#pin question {i}?", kind="question")
         quote = actions.post_quote(author=bob, post=question, body=f"#pin quoting {i}")
-        actions.post_repost(person=bob, post=publish(alice, f"#pin shared {i}"))
+        image = actions.media_upload(owner=alice, data=_png(), alt_text=f"picture {i}")
+        shared = actions.post_publish(author=alice, body=f"#pin shared {i}", media_ids=[image.pk])
+        actions.post_repost(person=bob, post=shared)
         actions.post_repost(person=bob, post=quote) if i % 2 else None
         actions.used_it_add(person=carol, post=question, story=f"used {i}", public=True)
 
@@ -622,14 +633,14 @@ def test_list_and_thread_endpoints_take_a_fixed_number_of_queries(api, alice, bo
     large = {name: _queries(call) for name, call in calls.items()}
     assert large == small
     # The token (1), then the read: posts, tags of posts and of reposted originals, the
-    # viewer's reactions and reposts, quoted posts (+ the person, the thread's ids, quotes
-    # inside reposts where they occur). Pinned: a change here is a change to look at.
+    # viewer's reactions and reposts, quoted posts, images (+ the person, the thread's ids,
+    # quotes inside reposts where they occur). Pinned: a change here is a change to look at.
     assert small == {
-        "thread": 8,
-        "person": 10,
-        "tag": 6,
-        "questions": 5,
+        "thread": 9,
+        "person": 11,
+        "tag": 7,
+        "questions": 6,
         "stories": 4,
-        "post": 7,
-        "anonymous tag": 3,
+        "post": 8,
+        "anonymous tag": 4,
     }

@@ -6,7 +6,7 @@ import io
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from PIL import Image
 
 from kith.conversations import actions
@@ -242,3 +242,96 @@ def test_media_url_truth_table(
     actions.post_delete(post=post, by=alice)
     assert browser.get(media.url).status_code == 404
     assert not Media.objects.exists()
+
+
+def test_web_form_slots_keep_each_description_with_its_image(alice, publish):
+    """Slots 1 and 3 filled: the descriptions of empty slots do not shift onto other images."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    request = RequestFactory().post(
+        "/compose",
+        {
+            "media_1": SimpleUploadedFile("a.png", image_bytes()),
+            "media_alt_1": "first",
+            "media_alt_2": "",
+            "media_3": SimpleUploadedFile("c.png", image_bytes()),
+            "media_alt_3": "third",
+            "media_alt_4": "",
+        },
+    )
+    request.user = alice
+    post = publish(alice, "Slots", media_ids=media_ids_from_request(request))
+    assert list(Media.objects.filter(post=post).values_list("alt_text", flat=True)) == [
+        "first",
+        "third",
+    ]
+
+
+def test_api_publishes_with_images_and_shows_them_only_to_who_may_see_the_post(
+    alice, bob, carol, api, token_for, upload
+):
+    from kith.relationships.actions.connections import connection_create
+
+    connection_create(person=alice, other=bob, how_met="worked_together")
+    token = token_for(alice)
+    first, second = upload(alt_text="one"), upload(alt_text="two")
+    made = api(
+        "post",
+        "/posts",
+        token=token,
+        json={
+            "body": "Pictures",
+            "visibility": "connections",
+            "media_ids": [str(first.pk), str(second.pk)],
+        },
+    )
+    assert made.status_code == 201, made.content
+    media = made.json()["media"]
+    assert [m["alt_text"] for m in media] == ["one", "two"]
+    assert all(m["post_id"] == made.json()["id"] for m in media)
+    post_id = made.json()["id"]
+    seen = api("get", f"/posts/{post_id}", token=token_for(bob))
+    assert [m["id"] for m in seen.json()["media"]] == [str(first.pk), str(second.pk)]
+    thread = api("get", f"/posts/{post_id}/context", token=token_for(bob)).json()
+    assert thread["rows"][0]["post"]["media"] == seen.json()["media"]
+    # A stranger sees neither the post nor its files.
+    assert api("get", f"/posts/{post_id}", token=token_for(carol)).status_code == 404
+    path = media[0]["url"].removeprefix("http://testserver")
+    client = Client()
+    client.force_login(carol)
+    assert client.get(path).status_code == 404
+    client.force_login(bob)
+    assert client.get(path).status_code == 200
+
+
+def test_api_refuses_a_fifth_image_and_publishes_nothing(alice, api, token_for, upload):
+    ids = [str(upload().pk) for _ in range(5)]
+    refused = api(
+        "post", "/posts", token=token_for(alice), json={"body": "Too many", "media_ids": ids}
+    )
+    assert refused.status_code == 422
+    assert "media" in refused.content.decode()
+    assert not Post.objects.exists() and not Media.objects.filter(post__isnull=False).exists()
+
+
+def test_alt_text_requirement_is_a_setting_of_the_api_and_the_web(alice, api, token_for, client):
+    token = token_for(alice)
+    changed = api("patch", "/me", token=token, json={"require_alt_text": True})
+    assert changed.status_code == 200 and changed.json()["require_alt_text"] is True
+    draft = api("post", "/media", token=token, data={"file": io.BytesIO(image_bytes())})
+    refused = api(
+        "post", "/posts", token=token, json={"body": "No alt", "media_ids": [draft.json()["id"]]}
+    )
+    assert refused.status_code == 422 and "alt text" in refused.content.decode()
+    client.force_login(alice)
+    page = client.get("/settings/profile/")
+    assert b"Require a description (alt text)" in page.content
+    form = {
+        "display_name": "Alice",
+        "reading_capacity": 100,
+        "invitation_policy": "anyone",
+        "close_replies_after_days": 7,
+    }
+    assert client.post("/settings/profile/", form).status_code == 302
+    alice.refresh_from_db()
+    assert alice.require_alt_text is False and alice.close_replies_after_days == 7

@@ -34,6 +34,11 @@ class _PostOptions(Schema):
     content_warning: str = Field("", max_length=TEXT_MAX, description="At most 200 characters")
     reply_policy: ReplyPolicyName = "everyone"
     quote_policy: QuotePolicyName = "anyone"
+    media_ids: list[str] = Field(
+        default_factory=list,
+        max_length=20,
+        description="Your draft images (POST /media), in order; at most four",
+    )
 
 
 class PostIn(_PostOptions):
@@ -109,6 +114,16 @@ class QuoteOut(Schema):
     post: QuotedPostOut | None
 
 
+class MediaOut(Schema):
+    id: str
+    url: str = Field(description="Served only to people who may see the post")
+    thumbnail_url: str
+    width: int
+    height: int
+    alt_text: str
+    post_id: str | None = Field(description="None while it is a draft")
+
+
 class PostOut(Schema):
     id: str
     url: str
@@ -125,6 +140,7 @@ class PostOut(Schema):
     body: str = Field(description="Markdown source")
     html: str = Field(description="Rendered and sanitised")
     tags: list[str]
+    media: list[MediaOut] = Field(description="Images, in order (at most four)")
     in_reply_to_id: str | None
     thread_root_id: str
     depth: int

@@ -9,12 +9,14 @@ The dicts hold only what orjson encodes natively (str, int, bool, None, datetime
 from __future__ import annotations
 
 import orjson
+from django.conf import settings
 from django.http import HttpResponse
 from django.utils import timezone
 
 from kith.api.serializers import person_summary_dict
 from kith.conversations.access import posts_by_ids
-from kith.conversations.models import Post, PostEdit, Reaction
+from kith.conversations.media import media_for_posts
+from kith.conversations.models import Media, Post, PostEdit, Reaction
 
 JSON_OPTIONS = orjson.OPT_UTC_Z | orjson.OPT_NON_STR_KEYS
 
@@ -41,6 +43,27 @@ class _Authors(dict):
         if summary is None:
             summary = self[person.pk] = person_summary_dict(person)
         return summary
+
+
+def media_dict(media: Media) -> dict:
+    """Return an image as the API shows it (media endpoints and posts' `media` lists)."""
+    return {
+        "id": str(media.pk),
+        "url": settings.BASE_URL + media.url,
+        "thumbnail_url": settings.BASE_URL + media.thumbnail_url,
+        "width": media.width,
+        "height": media.height,
+        "alt_text": media.alt_text,
+        "post_id": str(media.post_id) if media.post_id else None,
+    }
+
+
+def _images(posts: list[Post]) -> dict[int, list[dict]]:
+    """Return the image dicts of `posts` and of the posts they repost, by post id (one query)."""
+    shown = posts + [p.repost_of for p in posts if p.repost_of_id is not None]
+    return {
+        post_id: [media_dict(m) for m in found] for post_id, found in media_for_posts(shown).items()
+    }
 
 
 def _url(post: Post, author: dict) -> str:
@@ -81,7 +104,13 @@ def _quote_dict(post: Post, quoted: dict[int, Post], authors: _Authors) -> dict 
 
 
 def _post_dict(
-    post: Post, quoted: dict[int, Post], authors: _Authors, now, *, nested: bool = False
+    post: Post,
+    quoted: dict[int, Post],
+    authors: _Authors,
+    now,
+    images: dict[int, list[dict]],
+    *,
+    nested: bool = False,
 ) -> dict:
     deleted = post.is_deleted
     reactions = getattr(post, "viewer_reactions", set())
@@ -102,6 +131,7 @@ def _post_dict(
         "body": post.body,
         "html": post.html,
         "tags": [] if deleted else [tag.name for tag in post.hashtags.all()],
+        "media": images.get(post.pk, []),
         "in_reply_to_id": _id(post.in_reply_to_id),
         "thread_root_id": _id(post.thread_root_id or post.pk),
         "depth": post.depth,
@@ -126,7 +156,7 @@ def _post_dict(
         "repost_of": None,
     }
     if post.repost_of_id is not None and not nested:
-        data["repost_of"] = _post_dict(post.repost_of, quoted, authors, now, nested=True)
+        data["repost_of"] = _post_dict(post.repost_of, quoted, authors, now, images, nested=True)
     return data
 
 
@@ -145,7 +175,8 @@ def _missing_quotes(viewer, posts: list[Post]) -> dict[int, Post]:
 def posts_data(viewer, posts: list[Post]) -> list[dict]:
     """Return `posts` (loaded by access or selectors, annotated for `viewer`) as dicts."""
     quoted, authors, now = _missing_quotes(viewer, posts), _Authors(), timezone.now()
-    return [_post_dict(post, quoted, authors, now) for post in posts]
+    images = _images(posts)
+    return [_post_dict(post, quoted, authors, now, images) for post in posts]
 
 
 def post_data(viewer, post: Post) -> dict:
@@ -156,7 +187,8 @@ def post_data(viewer, post: Post) -> dict:
 def thread_data(viewer, thread, *, below: int | None = None) -> dict:
     """Return a `threads.Thread` as indented rows, from its roots or from post `below`."""
     rows = thread.rows(below=below)
-    quoted = _missing_quotes(viewer, [row.post for row in rows])
+    posts = [row.post for row in rows]
+    quoted, images = _missing_quotes(viewer, posts), _images(posts)
     authors, now = _Authors(), timezone.now()
     return {
         "focus_id": str(thread.focus.pk),
@@ -165,7 +197,7 @@ def thread_data(viewer, thread, *, below: int | None = None) -> dict:
                 "depth": row.depth,
                 "parent_hidden": row.node.parent_hidden,
                 "continues": row.continues,
-                "post": _post_dict(row.post, quoted, authors, now),
+                "post": _post_dict(row.post, quoted, authors, now, images),
             }
             for row in rows
         ],

@@ -80,6 +80,8 @@ class MeOut(PersonOut):
     reading_capacity: int
     invitation_policy: PolicyName
     is_locked: bool
+    close_replies_after_days: int = Field(description="Replies to new posts close; 0: never")
+    require_alt_text: bool = Field(description="Images on my posts need a description")
 
 
 class MePatch(Schema):
@@ -90,6 +92,10 @@ class MePatch(Schema):
     reading_capacity: int | None = None
     invitation_policy: PolicyName | None = None
     is_locked: bool | None = Field(None, description="Follows need your approval")
+    close_replies_after_days: int | None = Field(
+        None, description="Close replies to new posts after this many days; 0: never"
+    )
+    require_alt_text: bool | None = Field(None, description="Refuse images without alt text")
 
 
 class TokenOut(Schema):

@@ -55,6 +55,8 @@ def me_dict(person: Person) -> dict:
         "reading_capacity": person.reading_capacity,
         "invitation_policy": person.invitation_policy,
         "is_locked": person.is_locked,
+        "close_replies_after_days": person.close_replies_after_days or 0,
+        "require_alt_text": person.require_alt_text,
     }
 
 

@@ -109,6 +109,17 @@ class ProfileForm(forms.Form):
         help_text="People ask to follow you and you approve or reject them. "
         "Switching this off approves the requests waiting.",
     )
+    close_replies_after_days = forms.IntegerField(
+        required=False,
+        min_value=0,
+        label="Close replies to new posts after (days)",
+        help_text="Leave empty or 0 to keep replies open.",
+    )
+    require_alt_text = forms.BooleanField(
+        required=False,
+        label="Require a description (alt text) on my images",
+        help_text="Publishing refuses an image without one.",
+    )
 
 
 class AvatarForm(forms.Form):

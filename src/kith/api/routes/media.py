@@ -7,40 +7,18 @@ from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from kith.api import auth
+from kith.api.post_schemas import MediaOut
+from kith.api.post_serializers import media_dict
 from kith.api.schemas import ErrorOut
 from kith.conversations import actions
 from kith.conversations.media import access_own_media, drafts_of
-from kith.conversations.models import Media
 
 router = Router(tags=["media"], auth=auth.required)
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 413: ErrorOut, 422: ErrorOut}
 
 
-class MediaOut(Schema):
-    id: str
-    url: str
-    thumbnail_url: str
-    width: int
-    height: int
-    alt_text: str
-    post_id: str | None
-
-
 class AltTextIn(Schema):
     alt_text: str
-
-
-def media_dict(media: Media) -> dict:
-    """Return an image as the API shows it (also for post endpoints)."""
-    return {
-        "id": str(media.pk),
-        "url": settings.BASE_URL + media.url,
-        "thumbnail_url": settings.BASE_URL + media.thumbnail_url,
-        "width": media.width,
-        "height": media.height,
-        "alt_text": media.alt_text,
-        "post_id": str(media.post_id) if media.post_id else None,
-    }
 
 
 @router.post("", response={201: MediaOut, **ERRORS}, summary="Upload an image for a post")

@@ -49,6 +49,8 @@ def profile_settings(request):
         "reading_capacity": person.reading_capacity,
         "invitation_policy": person.invitation_policy,
         "is_locked": person.is_locked,
+        "close_replies_after_days": person.close_replies_after_days,
+        "require_alt_text": person.require_alt_text,
     }
     form = ProfileForm(request.POST or None, initial=initial)
     avatar_form = AvatarForm()
@@ -64,6 +66,8 @@ def profile_settings(request):
                 reading_capacity=data["reading_capacity"],
                 invitation_policy=data["invitation_policy"],
                 is_locked=data["is_locked"],
+                close_replies_after_days=data["close_replies_after_days"] or 0,
+                require_alt_text=data["require_alt_text"],
             ),
         ):
             messages.success(request, "Profile saved.")
