@@ -6,6 +6,7 @@ import feedparser
 import pytest
 
 from kith.conversations import actions
+from tests.conversations.visibility_cases import CASES, client_for, viewers  # noqa: F401
 
 FEEDS = ["/@alice/feed.rss", "/@alice/feed.atom", "/tags/plots/feed.rss", "/tags/plots/feed.atom"]
 
@@ -64,3 +65,18 @@ def test_profile_page_links_its_feeds(client, alice):
     html = client.get("/@alice").content.decode()
     assert '<link rel="alternate" type="application/rss+xml"' in html
     assert 'href="/@alice/feed.atom"' in html
+
+
+@pytest.mark.parametrize(("visibility", "relationship"), CASES)
+@pytest.mark.parametrize("path", FEEDS)
+def test_feed_truth_table(client, alice, viewers, publish, path, visibility, relationship):  # noqa: F811
+    """Feeds are the anonymous view, whoever asks: only public posts, to every relationship.
+
+    Feed readers fetch without a session, so a feed never depends on one; a signed-in reader
+    (a connection, the mentioned, the author) still gets no followers-only or narrower post.
+    """
+    publish(alice, f"Secret plans #plots for {visibility}", visibility=visibility)
+    client_for(client, viewers[relationship])
+    response = client.get(path)
+    assert response.status_code == 200
+    assert ("Secret plans" in response.content.decode()) is (visibility == "public")

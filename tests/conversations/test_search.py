@@ -94,3 +94,18 @@ def test_people_and_tags(alice, bob, carol, publish, client):
 def test_people_search_leaves_out_people_who_blocked_the_viewer(alice, blake):
     assert [p.handle for p in search_people(blake, "alice")] == []
     assert [p.handle for p in search_people(alice, "blake")] == ["blake"]
+
+
+def test_api_search_refuses_an_unknown_type_and_an_overlong_query(db, api):
+    refused = api("get", "/search?q=x&type=everything")
+    assert refused.status_code == 422 and "type" in refused.content.decode()
+    assert api("get", "/search?q=" + "a" * 501).status_code == 422
+    found = api("get", "/search?q=nothing&type=posts")
+    assert found.status_code == 200
+    assert found.json() == {
+        "query": "nothing",
+        "posts": [],
+        "next_max_id": None,
+        "people": [],
+        "tags": [],
+    }
