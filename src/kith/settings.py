@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "kith.feeds",
     "kith.conversations",
     "kith.contacts",
+    "kith.communities",
     "kith.api",
     "kith.web",
 ]

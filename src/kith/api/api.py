@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from ninja import NinjaAPI
@@ -39,6 +40,11 @@ def on_schema_error(request, exc: SchemaValidationError):
         for e in exc.errors
     ]
     return _error(request, 422, "invalid_request", detail)
+
+
+@api.exception_handler(PermissionDenied)
+def on_forbidden(request, exc: PermissionDenied):
+    return _error(request, 403, "forbidden", str(exc) or "You may not do that.")
 
 
 @api.exception_handler(Http404)
@@ -80,3 +86,5 @@ api.add_router("/v1", "kith.api.routes.posts.router")
 api.add_router("/v1/links", links.router)
 api.add_router("/v1/media", media.router)
 api.add_router("/v1/search", search.router)
+api.add_router("/v1", "kith.api.routes.communities.router")
+api.add_router("/v1", "kith.api.routes.topics.router")

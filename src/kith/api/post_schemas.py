@@ -41,13 +41,20 @@ class _PostOptions(Schema):
     )
 
 
+COMMUNITY_FIELD = Field(
+    None, max_length=64, description="Slug of a community you may post in (replies: the thread's)"
+)
+
+
 class PostIn(_PostOptions):
     kind: PostKindName = "post"
     visibility: PostVisibilityName = "public"
+    community: str | None = COMMUNITY_FIELD
 
 
 class QuoteIn(_PostOptions):
     visibility: PostVisibilityName = "public"
+    community: str | None = COMMUNITY_FIELD
 
 
 class ReplyIn(_PostOptions):
@@ -140,6 +147,7 @@ class PostOut(Schema):
     body: str = Field(description="Markdown source")
     html: str = Field(description="Rendered and sanitised")
     tags: list[str]
+    community: str | None = Field(description="The community it is in (its slug), if any")
     media: list[MediaOut] = Field(description="Images, in order (at most four)")
     in_reply_to_id: str | None
     thread_root_id: str

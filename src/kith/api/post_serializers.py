@@ -131,6 +131,7 @@ def _post_dict(
         "body": post.body,
         "html": post.html,
         "tags": [] if deleted else [tag.name for tag in post.hashtags.all()],
+        "community": post.community.slug if post.community_id is not None else None,
         "media": images.get(post.pk, []),
         "in_reply_to_id": _id(post.in_reply_to_id),
         "thread_root_id": _id(post.thread_root_id or post.pk),

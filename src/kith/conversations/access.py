@@ -88,7 +88,13 @@ def visible_posts(viewer, *, include_deleted: bool = False) -> QuerySet[Post]:
 def with_relations(posts: QuerySet[Post]) -> QuerySet[Post]:
     """Return `posts` with what showing them needs, in a fixed number of queries."""
     return posts.select_related(
-        "author", "repost_of", "repost_of__author", "quote_of", "quote_of__author"
+        "author",
+        "repost_of",
+        "repost_of__author",
+        "quote_of",
+        "quote_of__author",
+        "community",
+        "repost_of__community",
     ).prefetch_related("hashtags", "repost_of__hashtags")
 
 

@@ -112,6 +112,15 @@ class Post(models.Model):
     helpful_count = models.PositiveIntegerField(default=0)
     used_count = models.PositiveIntegerField(default=0)
     hashtags = models.ManyToManyField("Hashtag", through="PostHashtag", related_name="posts")
+    community = models.ForeignKey(
+        "communities.Community",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="posts",
+        db_index=False,
+        help_text="Posted in this community (a reply: its thread's community)",
+    )
 
     class Meta:
         ordering = ["-id"]
@@ -119,6 +128,7 @@ class Post(models.Model):
             models.Index(fields=["author", "id"], name="post_author_id"),
             models.Index(fields=["thread_root", "id"], name="post_thread_id"),
             models.Index(fields=["in_reply_to", "id"], name="post_reply_id"),
+            models.Index(fields=["community", "id"], name="post_community_id"),
             models.Index(
                 fields=["id"],
                 condition=Q(kind="question", accepted_answer__isnull=True, deleted_at__isnull=True),

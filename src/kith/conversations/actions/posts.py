@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from kith.communities.permissions import can_post_in, check_community
 from kith.conversations import search
 from kith.conversations.access import can_quote, can_reply
 from kith.conversations.actions.common import (
@@ -59,15 +60,18 @@ def post_publish(
     reply_policy: str = ReplyPolicy.EVERYONE,
     quote_policy: str = QuotePolicy.ANYONE,
     media_ids: Iterable = (),
+    community=None,
 ) -> Post:
     """Publish a post or a question (`kind`) by `author`; return it.
 
     Mentioned people are notified; today's posting count goes up by one. `media_ids` are
-    `author`'s draft images (`media_upload`), attached in order (at most four).
+    `author`'s draft images (`media_upload`), attached in order (at most four). `community`
+    (a Community or its slug) is one `author` may post in.
     """
     errors: dict[str, list[str]] = {}
     check_choice(errors, "kind", kind, PostKind, allowed=[PostKind.POST, PostKind.QUESTION])
     media = check_media(errors, author=author, media_ids=media_ids)
+    place = check_community(errors, author, community)
     post, draft = prepare_post(
         errors,
         author=author,
@@ -79,6 +83,7 @@ def post_publish(
         reply_policy=reply_policy,
         quote_policy=quote_policy,
     )
+    post.community = place
     with transaction.atomic():
         save_post(post, draft)
         attach_checked(post, media)
@@ -104,12 +109,15 @@ def post_reply(
     Raise Http404 if `author` may not see `to`, and ValidationError if they may not reply
     (deleted, closed, the reply rule) or the reply is not valid. The reply mentions the
     author it answers, so they always see it; it is as visible as `to` unless `visibility`
-    says otherwise.
+    says otherwise. A reply is in its thread's community, and only those who may post there
+    may reply in it.
     """
     parent = original(to)
     require_visible(author, parent)
     can_reply(author, parent).check()
     errors: dict[str, list[str]] = {}
+    if parent.community_id is not None:
+        can_post_in(author, parent.community).check()
     kind = PostKind.ANSWER if parent.kind == PostKind.QUESTION else PostKind.POST
     media = check_media(errors, author=author, media_ids=media_ids)
     post, draft = prepare_post(
@@ -126,6 +134,7 @@ def post_reply(
     post.in_reply_to = parent
     post.thread_root_id = parent.thread_root_id or parent.pk
     post.depth = parent.depth + 1
+    post.community_id = parent.community_id
     with transaction.atomic():
         save_post(post, draft, also_mention=(parent.author_id,))
         attach_checked(post, media)
@@ -156,8 +165,9 @@ def post_quote(
     reply_policy: str = ReplyPolicy.EVERYONE,
     quote_policy: str = QuotePolicy.ANYONE,
     media_ids: Iterable = (),
+    community=None,
 ) -> Post:
-    """Publish `body` quoting `post`; return the new post.
+    """Publish `body` quoting `post` (in `community`, if given); return the new post.
 
     Raise Http404 if `author` may not see `post`, and ValidationError if its author's quote
     policy does not allow it (only public posts can be quoted) or the body is not valid.
@@ -167,6 +177,7 @@ def post_quote(
     can_quote(author, quoted).check()
     errors: dict[str, list[str]] = {}
     media = check_media(errors, author=author, media_ids=media_ids)
+    place = check_community(errors, author, community)
     new, draft = prepare_post(
         errors,
         author=author,
@@ -179,6 +190,7 @@ def post_quote(
         quote_policy=quote_policy,
     )
     new.quote_of = quoted
+    new.community = place
     with transaction.atomic():
         save_post(new, draft)
         attach_checked(new, media)

@@ -1,0 +1,1 @@
+"""Topics (hashtags and named subjects people follow) and communities with their moderation."""
