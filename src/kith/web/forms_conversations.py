@@ -57,6 +57,19 @@ class ComposeForm(forms.Form):
     quote_policy = forms.ChoiceField(
         choices=QuotePolicy.choices, initial=QuotePolicy.ANYONE, label="Who can quote it"
     )
+    community = forms.ChoiceField(
+        required=False,
+        choices=[("", "No community")],
+        label="Community",
+        help_text="Post in one of your communities: its members can see it in its feed.",
+    )
+
+    def __init__(self, *args, communities=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", "No community")] + [(c.slug, c.name) for c in communities]
+        self.fields["community"].choices = choices
+        if len(choices) == 1:
+            del self.fields["community"]
 
     @property
     def limit(self) -> int:

@@ -79,6 +79,7 @@ urlpatterns = [
     path("", include("kith.web.urls_follows")),
     path("", include("kith.web.urls_contacts")),
     path("", include("kith.web.urls_discovery")),  # before media/: post images are guarded
+    path("", include("kith.web.urls_communities")),
     path("", include("kith.web.urls_conversations")),
     re_path(r"^media/(?P<path>.+)$", profiles.media, name="media"),
     re_path(rf"^{HANDLE}$", profiles.profile, name="profile"),

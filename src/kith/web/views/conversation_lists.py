@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kith.communities.selectors import communities_of, follows_tag, tag_follower_count
 from kith.conversations import actions
 from kith.conversations.preview import post_preview
 from kith.conversations.selectors import posts_of, tagged_posts, unanswered_questions
@@ -23,10 +24,17 @@ from kith.web.media_form import MEDIA_IDS_FIELD, media_ids_from_request
 from kith.web.views.conversations import apply_errors, attach_images
 
 
-def compose_context(form=None, *, preview=None, held_media=()) -> dict:
+def compose_form(request, data=None) -> ComposeForm:
+    """Return the compose form for the signed-in person: their communities to pick from, and
+    the one named by `?community=` chosen."""
+    slug = request.GET.get("community", "")
+    return ComposeForm(data, communities=communities_of(request.user), initial={"community": slug})
+
+
+def compose_context(form=None, *, request=None, preview=None, held_media=()) -> dict:
     """Return what the compose box needs (a fresh form unless given one)."""
     return {
-        "compose_form": form or ComposeForm(),
+        "compose_form": form or compose_form(request),
         "preview": preview,
         "held_media": list(held_media),
     }
@@ -36,7 +44,7 @@ def compose_context(form=None, *, preview=None, held_media=()) -> dict:
 @require_http_methods(["GET", "POST"])
 def compose(request):
     """Publish a post or question; "Preview" (without JavaScript) shows it first, unsaved."""
-    form = ComposeForm(request.POST or None)
+    form = compose_form(request, request.POST or None)
     held = [i for i in request.POST.getlist(MEDIA_IDS_FIELD) if i.strip()]
     if request.method == "POST" and request.POST.get("preview"):
         preview = post_preview(author=request.user, body=request.POST.get("body", ""))
@@ -56,6 +64,7 @@ def compose(request):
                 reply_policy=data["reply_policy"],
                 quote_policy=data["quote_policy"],
                 media_ids=held,
+                community=data.get("community") or None,
             )
         except ValidationError as error:
             apply_errors(form, error)
@@ -93,7 +102,7 @@ def profile_posts_context(request, person) -> dict:
     attach_images(page.posts)
     context = {"page": page, "more_url": f"{person.get_absolute_url()}/posts"}
     if request.user.is_authenticated and request.user.pk == person.pk:
-        context.update(compose_context())
+        context.update(compose_context(request=request))
     return context
 
 
@@ -111,7 +120,16 @@ def tag_page(request, tag: str):
     if name is None:
         raise Http404("No such tag.")
     page = tagged_posts(request.user, name, max_id=request.GET.get("max_id"))
-    return _listing(request, page, "web/tag_page.html", {"tag": name})
+    return _listing(request, page, "web/tag_page.html", tag_follow_context(request, name))
+
+
+def tag_follow_context(request, name: str) -> dict:
+    """Return the tag page's follow button state: whether the viewer follows it, how many do."""
+    return {
+        "tag": name,
+        "following": follows_tag(request.user, name),
+        "followers_count": tag_follower_count(name),
+    }
 
 
 @require_GET

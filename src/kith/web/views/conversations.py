@@ -15,6 +15,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kith.communities.permissions import can_post_in, is_moderator
 from kith.conversations import actions
 from kith.conversations.access import (
     access_post,
@@ -121,6 +122,11 @@ def _thread_context(request, post: Post, **forms) -> dict:
         context["own_story"] = next(
             (s for s in context["stories"] if s.person_id == viewer.pk), None
         )
+    if live and focus.community_id is not None:
+        # Only those who may post in the community reply in it; its moderators see their tools.
+        context["community_moderator"] = mine and is_moderator(viewer, focus.community)
+        if context["reply_permission"]:
+            context["reply_permission"] = can_post_in(viewer, focus.community)
     if context["reply_permission"]:
         form_class = AnswerForm if focus.kind == PostKind.QUESTION else ReplyForm
         context["reply_form"] = forms.get("reply_form") or form_class()

@@ -22,7 +22,7 @@ def home(request):
             people_visible_to(person).filter(pk__in=ids).order_by("display_name")[:50]
         )
         context["own_fields"] = visible_fields(person, person)
-        context.update(compose_context())
+        context.update(compose_context(request=request))
     else:
         context["newest"] = list(people_visible_to(None).order_by("-id")[:8])
     return render(request, "web/home.html", context)
