@@ -68,8 +68,8 @@ class ComposeForm(forms.Form):
         super().__init__(*args, **kwargs)
         choices = [("", "No community")] + [(c.slug, c.name) for c in communities]
         self.fields["community"].choices = choices
-        if len(choices) == 1:
-            del self.fields["community"]
+        if len(choices) == 1:  # in no community: nothing to pick (a forged value is refused)
+            self.fields["community"].widget = forms.HiddenInput()
 
     @property
     def limit(self) -> int:
