@@ -18,9 +18,7 @@ from kith.communities.models import (
     TopicFollow,
 )
 from kith.conversations.models import Post
-from tests.communities.conftest import garden, max_, mia, olga  # noqa: F401
-from tests.conversations.conftest import blake, fiona, mo, publish  # noqa: F401
-from tests.conversations.visibility_cases import CASES, SEES, client_for, viewers  # noqa: F401
+from tests.conversations.visibility_cases import CASES, SEES, client_for
 
 SECRET = "Secret compost plans @mo"
 
@@ -123,14 +121,27 @@ def test_thread_page_refuses_replies_from_non_members(client, garden, alice, car
     assert not Post.objects.filter(author=carol).exists()
 
 
+@pytest.fixture
+def readers(alice, bob, carol, fiona, mo, blake):
+    return {
+        "anonymous": None,
+        "stranger": carol,
+        "follower": fiona,
+        "connection": bob,
+        "mentioned": mo,
+        "blocked": blake,
+        "author": alice,
+    }
+
+
 @pytest.mark.parametrize(("visibility", "relationship"), CASES)
-def test_community_feed_truth_table(client, garden, alice, viewers, visibility, relationship):
+def test_community_feed_truth_table(client, garden, alice, readers, visibility, relationship):
     from kith.conversations import actions as post_actions
 
     post_actions.post_publish(
         author=alice, body=SECRET, kind="question", visibility=visibility, community=garden
     )
-    client = client_for(client, viewers[relationship])
+    client = client_for(client, readers[relationship])
     expected = relationship in SEES[visibility]
     for path in ("/c/garden", "/c/garden/questions", "/c/garden/questions?unanswered=1"):
         response = client.get(path)
