@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 from typing import Annotated
 
 import typer
@@ -83,6 +84,11 @@ def run(
         worker_process = subprocess.Popen(
             [sys.executable, "-m", "kith", "worker"], env={**os.environ}
         )
+    else:
+        # Without a worker here, periodic jobs are still enqueued for workers elsewhere.
+        from kith.core.schedule import start_scheduler
+
+        start_scheduler(settings.KITH_SCHEDULER_SECONDS)
     console.print(f"[bold]Kith[/] is serving on http://{host}:{port}  (Ctrl-C stops it)")
     try:
         uvicorn.run(
@@ -125,12 +131,30 @@ def serve(
 
 
 @app.command()
-def worker() -> None:
-    """Run the background task worker (django-tasks, database backend)."""
+def worker(
+    scheduler: Annotated[
+        bool, typer.Option(help="Also enqueue periodic jobs when they are due")
+    ] = True,
+) -> None:
+    """Run the background task worker for the configured backend (database or RQ)."""
     _django()
+    from django.conf import settings
     from django.core.management import call_command
 
-    call_command("db_worker", reload=False)
+    from kith.core.schedule import scheduler_loop, start_scheduler
+
+    backend = settings.KITH_TASK_BACKEND
+    if backend not in {"database", "rq"}:
+        console.print(f"Tasks run inline (KITH_TASK_BACKEND={backend}): only the scheduler runs.")
+        if scheduler:
+            scheduler_loop(interval=settings.KITH_SCHEDULER_SECONDS, stop=threading.Event())
+        return
+    if scheduler:
+        start_scheduler(settings.KITH_SCHEDULER_SECONDS)
+    if backend == "database":
+        call_command("db_worker", reload=False)
+    else:
+        call_command("rqworker", "default", with_scheduler=True)
 
 
 @app.command("demo")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from kith.envvars import env_bool, env_float, env_int, env_list, env_str
+from kith.envvars import ConfigError, env_bool, env_float, env_int, env_list, env_str
 
 SRC_DIR = Path(__file__).resolve().parent
 
@@ -216,7 +216,10 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Background work, cache -------------------------------------------------------------------
 _redis_url = env_str(
-    "KITH_REDIS_URL", "", "Redis URL for a shared cache (scale). Empty: in-process."
+    "KITH_REDIS_URL",
+    "",
+    "Redis URL: a shared cache, and the task queue (RQ) unless KITH_TASK_BACKEND says otherwise. "
+    "Empty: in-process cache, tasks in the database.",
 )
 if _redis_url:
     CACHES = {
@@ -228,19 +231,35 @@ if _redis_url:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-_task_backend = env_str(
-    "KITH_TASK_BACKEND",
-    "database",
-    "Where tasks run: database (worker process) or immediate (inline).",
-)
-TASKS = {
-    "default": {
-        "BACKEND": {
-            "database": "django_tasks_db.DatabaseBackend",
-            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
-        }.get(_task_backend, _task_backend)
-    }
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "rq": "django_tasks_rq.RQBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
 }
+KITH_TASK_BACKEND = env_str(
+    "KITH_TASK_BACKEND",
+    "",
+    "Where tasks run: database, rq (needs KITH_REDIS_URL) or immediate (inline, no worker). "
+    "Empty: rq when KITH_REDIS_URL is set, else database.",
+) or ("rq" if _redis_url else "database")
+if KITH_TASK_BACKEND not in TASK_BACKENDS:
+    raise ConfigError(
+        f"KITH_TASK_BACKEND must be one of {', '.join(TASK_BACKENDS)}, not {KITH_TASK_BACKEND!r}"
+    )
+if KITH_TASK_BACKEND == "rq" and not _redis_url:
+    raise ConfigError("KITH_TASK_BACKEND=rq needs KITH_REDIS_URL")
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[KITH_TASK_BACKEND]}}
+if _redis_url:
+    # django-tasks-rq queues jobs through django-rq; its admin dashboard lists failed jobs.
+    INSTALLED_APPS.append("django_rq")
+    RQ_QUEUES = {"default": {"URL": _redis_url}}
+# Tasks are enqueued on commit by Kith's own code; django-rq must not defer them again.
+RQ = {"COMMIT_MODE": "auto"}
+KITH_SCHEDULER_SECONDS = env_int(
+    "KITH_SCHEDULER_SECONDS",
+    30,
+    "How often `kith worker` looks for due periodic jobs (each runs once per period).",
+)
 
 # --- Serving ----------------------------------------------------------------------------------
 KITH_HOST = env_str("KITH_HOST", "127.0.0.1", "Address `kith run` listens on.")

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django_tasks import task
 
 from kith.conversations.models import Media
+from kith.core.schedule import periodic
 
 
 @task()
@@ -15,3 +18,12 @@ def make_media_thumbnail(media_id: int) -> None:
     media = Media.objects.filter(pk=media_id).first()
     if media is not None and not media.thumbnail:
         media_thumbnail_make(media=media)
+
+
+@periodic("media-drafts-delete-stale", every=timedelta(hours=1))
+@task()
+def delete_stale_media_drafts() -> int:
+    """Remove draft images left unattached for more than a day."""
+    from kith.conversations.actions.media import media_drafts_delete_stale
+
+    return media_drafts_delete_stale()

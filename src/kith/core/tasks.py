@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django_tasks import default_task_backend, task
 
+from kith.core.retries import retried
+
 
 @task()
+@retried(attempts=6, backoff=timedelta(seconds=30))
 def send_email(
     *, to: list[str], subject: str, body: str, attachments: list[list[str]] | None = None
 ) -> None:
-    """Send one plain-text email, with (filename, content, mimetype) attachments."""
+    """Send one plain-text email, with (filename, content, mimetype) attachments.
+
+    A dropped or refused SMTP connection is retried with backoff (30 s … 16 min).
+    """
     message = EmailMessage(subject=subject, body=body, to=to)
     for filename, content, mimetype in attachments or []:
         message.attach(filename, content, mimetype)

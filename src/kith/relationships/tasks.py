@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django_tasks import task
 
+from kith.core.schedule import periodic
 from kith.relationships.models import IntroCall
 
 
@@ -15,3 +18,21 @@ def expire_intro_call(*, call_id: int) -> None:
     call = IntroCall.objects.filter(pk=call_id).first()
     if call is not None:
         intro_call_expire(call=call)
+
+
+@periodic("intro-calls-expire", every=timedelta(hours=1))
+@task()
+def expire_due_intro_calls() -> int:
+    """Expire every intro call past its time (the sweep behind the deferred task per call)."""
+    from kith.relationships.actions.intro_calls import intro_calls_expire_due
+
+    return intro_calls_expire_due()
+
+
+@periodic("mutes-expire", every=timedelta(hours=1))
+@task()
+def expire_due_mutes() -> int:
+    """Delete mutes whose time is up."""
+    from kith.relationships.actions.safety import mutes_expire_due
+
+    return mutes_expire_due()

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterable
+from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 
 from kith.conversations.media import ALT_TEXT_MAX, MAX_ATTACHMENTS, media_storage
 from kith.conversations.models import Media, Post
@@ -21,6 +23,7 @@ from kith.core.ids import parse_id
 from kith.core.images import normalised_media, thumbnail
 
 THUMBNAIL_SIDE = 400
+DRAFT_LIFETIME = timedelta(days=1)
 
 
 def _check_alt_text(alt_text: str) -> str:
@@ -110,6 +113,20 @@ def media_delete(*, media: Media, by) -> None:
 def post_media_delete(post: Post) -> None:
     """Remove the images of `post` and, once committed, their files (the post was deleted)."""
     _delete_rows_and_files(list(Media.objects.filter(post=post)))
+
+
+def media_drafts_delete_stale(*, older_than: timedelta = DRAFT_LIFETIME, now=None) -> int:
+    """Remove draft images never attached to a post, uploaded longer than `older_than` ago.
+
+    Return how many. Their files go once the deletion commits.
+    """
+    cutoff = (now or timezone.now()) - older_than
+    removed = 0
+    while stale := list(Media.objects.filter(post__isnull=True, created_at__lt=cutoff)[:500]):
+        with transaction.atomic():
+            _delete_rows_and_files(stale)
+        removed += len(stale)
+    return removed
 
 
 def _delete_rows_and_files(media: list[Media]) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -105,6 +105,13 @@ def mute_remove(*, muter, muted) -> bool:
     active = mutes.filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now)).exists()
     mutes.delete()
     return active
+
+
+def mutes_expire_due(*, now: datetime | None = None) -> int:
+    """Delete the mutes whose time is up; return how many (reads already ignore them)."""
+    now = now or timezone.now()
+    deleted, _ = Mute.objects.filter(expires_at__lte=now).delete()
+    return deleted
 
 
 def note_set(*, author, subject, body: str) -> PersonNote | None:
