@@ -154,7 +154,7 @@ def worker(
     if backend == "database":
         call_command("db_worker", reload=False)
     else:
-        call_command("rqworker", "default", with_scheduler=True)
+        call_command("rqworker", "default", with_scheduler=True, job_class="django_tasks_rq.Job")
 
 
 @app.command("demo")
