@@ -57,7 +57,7 @@ def _claimed(db) -> dict[str, str]:
 def test_on_the_database_backend(tmp_path):
     def done(db):
         claimed = _claimed(db)
-        if not JOBS <= set(claimed):
+        if not set(claimed) >= JOBS:
             return False
         rows = db.execute(
             "SELECT status FROM django_tasks_database_dbtaskresult WHERE replace(id, '-', '') IN "
@@ -79,7 +79,7 @@ def test_on_rq_when_a_redis_url_is_set(tmp_path, redis_url):
 
     def done(db):
         claimed = _claimed(db)
-        if not JOBS <= set(claimed):
+        if not set(claimed) >= JOBS:
             return False
         for name in JOBS:
             job = Job.fetch(claimed[name], connection=client)
