@@ -79,18 +79,14 @@ class Backend:
     def run(self) -> None:
         """Run every task that is due now, including those the tasks enqueue."""
         if self.name == "database":
-            from django_tasks_db.management.commands.db_worker import Worker
+            from unittest import mock
 
-            Worker(
-                queue_names=["*"],
-                interval=0,
-                batch=True,
-                backend_name="default",
-                startup_delay=False,
-                max_tasks=None,
-                worker_id="test-worker",
-                excluded_queue_names=[],
-            ).run()
+            from django_tasks_db.management.commands import db_worker
+
+            # The worker closes connections it thinks stale; here the test's transaction is
+            # the connection (on PostgreSQL closing it would end the test), so keep it.
+            with mock.patch.object(db_worker, "close_old_connections", lambda: None):
+                self._run_database_worker(db_worker.Worker)
         else:
             import django_rq
             from django_tasks_rq import Job
@@ -98,6 +94,19 @@ class Backend:
 
             queue = django_rq.get_queue("default", job_class=Job)
             SimpleWorker([queue], connection=queue.connection, job_class=Job).work(burst=True)
+
+    @staticmethod
+    def _run_database_worker(worker_class) -> None:
+        worker_class(
+            queue_names=["*"],
+            interval=0,
+            batch=True,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id="test-worker",
+            excluded_queue_names=[],
+        ).run()
 
     def release_deferred(self) -> int:
         """Make every deferred task due now (time passes); return how many."""
