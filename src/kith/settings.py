@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "kith.relationships",
     "kith.feeds",
     "kith.conversations",
+    "kith.relevance",
     "kith.contacts",
     "kith.communities",
     "kith.api",
@@ -337,3 +338,11 @@ LOGGING = {
         "kith": {"level": env_str("KITH_LOG_LEVEL", "INFO", "Log level of Kith's own logs.")}
     },
 }
+
+# --- Relevance (embeddings, suggestions) ------------------------------------------------------
+KITH_EMBEDDING_THREADS = env_int(
+    "KITH_EMBEDDING_THREADS", 1, "onnxruntime threads for computing post embeddings, per process."
+)
+KITH_RELEVANCE_WINDOW_DAYS = env_int(
+    "KITH_RELEVANCE_WINDOW_DAYS", 30, "Posts this recent are searched for Suggested and ranking."
+)

@@ -344,3 +344,13 @@ def annotate_for_viewer(viewer, posts: list[Post]) -> list[Post]:
         else:
             post.quote_state = "shown" if post.quote_of_id in quotable else "unavailable"
     return posts
+
+
+def post_for_system(post_id) -> Post | None:
+    """Return the post `post_id` for background work on behalf of no viewer, or None.
+
+    For tasks that derive data from a post (its embedding), never to show it to anyone:
+    whatever they produce is shown only through `visible_posts`.
+    """
+    post_id = parse_id(post_id)
+    return Post.objects.filter(pk=post_id).first() if post_id else None

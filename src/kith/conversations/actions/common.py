@@ -32,6 +32,7 @@ from kith.feeds.models import Notification
 from kith.people.access import people_visible_to
 from kith.people.models import PostingDay
 from kith.relationships.models import Block, Mute
+from kith.relevance.actions import embed_on_commit
 
 MAX_MENTIONS = 50
 SNIPPET = 80
@@ -143,6 +144,7 @@ def save_post(post: Post, draft: Draft, *, also_mention: tuple[int, ...] = ()) -
     set_tags(post, draft.tags)
     save_links(post, draft.links)
     search.index_post(post)
+    embed_on_commit(post)
     return post
 
 

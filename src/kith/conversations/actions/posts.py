@@ -47,6 +47,7 @@ from kith.conversations.models import (
 from kith.conversations.validators import check_choice, check_content_warning, check_language
 from kith.feeds.models import Notification, NotificationKind
 from kith.relationships.actions.connections import connection_touch
+from kith.relevance.actions import embed_on_commit
 
 
 def post_publish(
@@ -260,6 +261,7 @@ def post_edit(
         )
         save_links(post, draft.links)
         search.index_post(post)
+        embed_on_commit(post)
         repliers = Post.objects.filter(in_reply_to=post, deleted_at__isnull=True).values_list(
             "author_id", flat=True
         )
@@ -318,6 +320,7 @@ def post_delete(*, post: Post, by) -> Post:
             ]
         )
         search.unindex_post(post)
+        embed_on_commit(post)
     return post
 
 

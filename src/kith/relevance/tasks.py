@@ -1,0 +1,16 @@
+"""Relevance tasks: load by id, call an action. Idempotent."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+
+@task()
+def embed_post(post_id: int) -> None:
+    """Compute the embedding of a post (nothing if the stored one is of its current text)."""
+    from kith.conversations.access import post_for_system
+    from kith.relevance.actions import post_embedding_update
+
+    post = post_for_system(post_id)
+    if post is not None:
+        post_embedding_update(post=post)
