@@ -10,7 +10,18 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaValidationError
 
 from kith.api.auth import InvalidToken
-from kith.api.routes import contacts, follows, invitations, links, me, media, people, safety, search
+from kith.api.routes import (
+    contacts,
+    follows,
+    invitations,
+    links,
+    me,
+    media,
+    people,
+    safety,
+    search,
+    suggestions,
+)
 
 api = NinjaAPI(
     title="Kith API",
@@ -88,3 +99,4 @@ api.add_router("/v1/media", media.router)
 api.add_router("/v1/search", search.router)
 api.add_router("/v1", "kith.api.routes.communities.router")
 api.add_router("/v1", "kith.api.routes.topics.router")
+api.add_router("/v1/suggestions", suggestions.router)

@@ -1,0 +1,9 @@
+"""Suggested posts and people you may want to meet (issue 6 item 5)."""
+
+from django.urls import path
+
+from kith.web.views import suggestions
+
+urlpatterns = [
+    path("suggestions/", suggestions.suggestions, name="suggestions"),
+]
