@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import pytest
 
+from kith.conversations import actions
 from kith.people.actions import person_update_profile
 from kith.relevance.vectors import reset_post_index
-from kith.conversations import actions
 from tests.conversations.conftest import bart, blake, fiona, mo  # noqa: F401
 
 GARDEN = "We grew tomatoes and peppers on the balcony this summer; compost and a drip line helped."

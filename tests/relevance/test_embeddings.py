@@ -94,7 +94,11 @@ def test_a_safetensors_file_reads_back_exactly(tmp_path):
     for name, value in tensors.items():
         data = value.tobytes()
         dtype = {np.float32: "F32", np.int64: "I64"}[value.dtype.type]
-        header[name] = {"dtype": dtype, "shape": list(value.shape), "data_offsets": [offset, offset + len(data)]}
+        header[name] = {
+            "dtype": dtype,
+            "shape": list(value.shape),
+            "data_offsets": [offset, offset + len(data)],
+        }
         body += data
         offset += len(data)
     raw = json.dumps(header).encode()

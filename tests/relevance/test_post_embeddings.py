@@ -88,7 +88,11 @@ def test_the_interest_vector_comes_from_interests_and_helpful_marks(publish, ali
 def test_relevance_ranks_posts_on_the_persons_interests_higher(
     publish, alice, carol, django_assert_max_num_queries
 ):
-    garden, python, football = publish(alice, GARDEN), publish(alice, PYTHON), publish(alice, FOOTBALL)
+    garden, python, football = (
+        publish(alice, GARDEN),
+        publish(alice, PYTHON),
+        publish(alice, FOOTBALL),
+    )
     set_interests(carol, "gardening", "vegetables")
     interest_vector(carol)  # the tag vectors are kept per process after the first time
     with django_assert_max_num_queries(3):
