@@ -22,7 +22,12 @@ def suggested_ids(viewer) -> list[int]:
 
 @pytest.mark.parametrize(("visibility", "relationship"), CASES)
 def test_suggestions_never_show_a_post_the_viewer_may_not_see(
-    publish, alice, mo, viewers, visibility, relationship
+    publish,
+    alice,
+    mo,
+    viewers,  # noqa: F811
+    visibility,
+    relationship,
 ):
     viewer = viewers[relationship]
     post = publish(alice, f"{GARDEN} @mo", visibility=visibility)
