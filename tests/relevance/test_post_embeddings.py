@@ -113,3 +113,20 @@ def test_relevance_is_zero_without_interests_and_for_a_repost_scores_the_origina
     repost = post_repost(person=bob, post=garden)
     scores = relevance(carol, [garden, repost])
     assert scores[repost.pk] == scores[garden.pk] > 0
+
+
+def test_the_periodic_backfill_embeds_what_has_no_current_vector(alice):
+    from kith.core.schedule import REGISTRY
+    from kith.relevance.tasks import backfill_embeddings
+
+    # Published without running on-commit work: as if the task had never run.
+    missing = actions.post_publish(author=alice, body=GARDEN)
+    edited = actions.post_publish(author=alice, body=PYTHON)
+    assert not PostEmbedding.objects.exists()
+    assert backfill_embeddings.call() == 2
+    actions.post_edit(post=edited, by=alice, body=FOOTBALL)
+    assert backfill_embeddings.call() == 1
+    assert backfill_embeddings.call() == 0
+    assert np.allclose(stored(missing), embed([GARDEN])[0], atol=1e-5)
+    assert np.allclose(stored(edited), embed([FOOTBALL])[0], atol=1e-5)
+    assert REGISTRY["embeddings-backfill"].task is backfill_embeddings

@@ -70,3 +70,24 @@ def embed_on_commit(post: Post) -> None:
 def vector_of(row_bytes: bytes) -> np.ndarray:
     """Return a stored vector as a float32 array."""
     return np.frombuffer(bytes(row_bytes), dtype="<f4")
+
+
+def post_embeddings_backfill(*, limit: int = 500) -> int:
+    """Embed up to `limit` recent posts whose vector is missing or older than their text.
+
+    For posts published before relevance was installed, or whose task failed. Return how many
+    vectors were written.
+    """
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.db.models import F, Q
+
+    cutoff = timezone.now() - timedelta(days=settings.KITH_RELEVANCE_WINDOW_DAYS)
+    posts = (
+        Post.objects.filter(created_at__gte=cutoff, deleted_at__isnull=True, repost_of__isnull=True)
+        .filter(Q(embedding__isnull=True) | ~Q(embedding__version=F("version")))
+        .exclude(body="")
+        .order_by("-id")[:limit]
+    )
+    return post_embeddings_update(posts=list(posts))
