@@ -303,6 +303,18 @@ KITH_POST_MAX_CHARS = env_int(
     "KITH_POST_MAX_CHARS", 5000, "Longest post, reply or question accepted, in characters."
 )
 
+# --- Feeds ------------------------------------------------------------------------------------
+KITH_FEED_INACTIVE_DAYS = env_int(
+    "KITH_FEED_INACTIVE_DAYS",
+    30,
+    "Readers away this many days get no new feed entries; their feed is backfilled on return.",
+)
+KITH_QUESTIONS_ROUTED_PER_DAY = env_int(
+    "KITH_QUESTIONS_ROUTED_PER_DAY",
+    5,
+    "Most questions a day routed to someone who offered to answer questions on a topic.",
+)
+
 # --- API --------------------------------------------------------------------------------------
 NINJA_PAGINATION_MAX_LIMIT = 100
 KITH_API_PAGE_MAX = env_int("KITH_API_PAGE_MAX", 100, "Largest page any API list returns.")

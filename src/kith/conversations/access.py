@@ -354,3 +354,12 @@ def post_for_system(post_id) -> Post | None:
     """
     post_id = parse_id(post_id)
     return Post.objects.filter(pk=post_id).first() if post_id else None
+
+
+def post_for_fan_out(post_id: int) -> Post | None:
+    """Return post `post_id` for the feed fan-out, which checks `audience_among` per reader."""
+    return (
+        Post.objects.select_related("author", "repost_of", "repost_of__author", "in_reply_to")
+        .filter(pk=post_id)
+        .first()
+    )

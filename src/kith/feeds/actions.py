@@ -1,8 +1,38 @@
-"""Storing notifications. Delivery (email, live updates) arrives with the Feeds issue."""
+"""Every change to what reaches people: notifications, feed entries, lists, filters, offers.
+
+Feed entries are written by the fan-out (`fanout.py`) through `fan_out_post`, which the
+conversations actions enqueue on commit (`enqueue_fan_out`); relationship and post actions
+call the removals here in their own transaction. Who may see a post is decided by
+`conversations.access` only: at write time (`audience_among`) and again at read time.
+"""
 
 from __future__ import annotations
 
-from kith.feeds.models import Notification
+import re
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from kith.core.text import normalise_tag
+from kith.feeds import fanout
+from kith.feeds.models import (
+    AnswerOffer,
+    FeedEntry,
+    FeedReason,
+    FeedState,
+    FilterAction,
+    KeywordFilter,
+    Notification,
+    PersonList,
+    PersonListMember,
+)
+
+# --- Notifications ------------------------------------------------------------------------------
 
 
 def notify(*, recipient, kind: str, text: str, actor=None, url: str = "", **about) -> Notification:
@@ -36,9 +66,343 @@ def notify_many(
 
 def notifications_mark_read(*, person, ids: list[int] | None = None) -> int:
     """Mark `person`'s notifications (all, or those in `ids`) read; return how many changed."""
-    from django.utils import timezone
-
     unread = Notification.objects.filter(recipient=person, read_at__isnull=True)
     if ids is not None:
         unread = unread.filter(pk__in=ids)
     return unread.update(read_at=timezone.now())
+
+
+# --- Fan-out ------------------------------------------------------------------------------------
+
+
+def enqueue_fan_out(post) -> None:
+    """Fan `post` out to its readers once the current transaction commits (a task)."""
+    from kith.feeds.tasks import fan_out
+
+    post_id = post.pk
+    transaction.on_commit(lambda: fan_out.enqueue(post_id=post_id))
+
+
+def fan_out_post(*, post, now=None) -> int:
+    """Write a feed entry for every reader of `post`, with its reason; return how many.
+
+    Idempotent: an entry a reader already has for the post (directly or through another
+    repost) is kept as it is.
+    """
+    if post.is_deleted:
+        return 0
+    now = now or timezone.now()
+    shown, chosen, extra = fanout.plan(post, now=now)
+    written = fanout.write(post, shown, chosen, extra, now=now)
+    if post.in_reply_to_id is not None:
+        fanout.count_known_reply(post, extra["known_ids"])
+    return written
+
+
+def feed_remove_post(*, post) -> int:
+    """Remove `post` from every feed (it was deleted); return how many entries went."""
+    deleted, _ = FeedEntry.objects.filter(Q(post=post) | Q(via_post=post)).delete()
+    return deleted
+
+
+def feed_recheck_post(*, post) -> int:
+    """Remove `post` from the feeds of people who may no longer see it; return how many.
+
+    Called when who may see it changed (its visibility, its mentions).
+    """
+    owners = set(FeedEntry.objects.filter(post=post).values_list("owner_id", flat=True))
+    gone = (owners - fanout.may_see(post, owners)) - {post.author_id}
+    if not gone:
+        return 0
+    deleted, _ = FeedEntry.objects.filter(post=post, owner_id__in=gone).delete()
+    return deleted
+
+
+RELATIONSHIP_REASONS = [FeedReason.CONNECTION, FeedReason.FOLLOW]
+
+
+def feed_prune_between(*, reader, other) -> int:
+    """After `reader` stopped following or was disconnected from `other`: tidy the feed.
+
+    If the reader still follows or is connected to them, only entries of posts the reader
+    may no longer see go; otherwise every entry that came from the relationship (their
+    posts there because of it, and their reposts). Entries with a reason of their own
+    (a mention, a reply to the reader, a topic) stay while the reader may see the post.
+    """
+    from kith.conversations.access import visible_posts
+    from kith.relationships.access import connection_of_pair
+    from kith.relationships.models import Follow, FollowStatus
+
+    reader_id, other_id = reader.pk, other.pk
+    theirs = FeedEntry.objects.filter(owner_id=reader_id).filter(
+        Q(author_id=other_id) | Q(sharer_id=other_id)
+    )
+    still = (
+        connection_of_pair(reader_id, other_id) is not None
+        or Follow.objects.filter(
+            follower_id=reader_id, target_person_id=other_id, status=FollowStatus.ACTIVE
+        ).exists()
+    )
+    removed = 0
+    if not still:
+        removed += theirs.filter(
+            Q(reason__in=RELATIONSHIP_REASONS) | Q(sharer_id=other_id)
+        ).delete()[0]
+    visible = visible_posts(reader).filter(author_id=other_id).values("pk")
+    removed += (
+        FeedEntry.objects.filter(owner_id=reader_id, author_id=other_id)
+        .exclude(post_id__in=visible)
+        .delete()[0]
+    )
+    return removed
+
+
+def feed_prune_block(*, blocker_id: int, blocked_id: int) -> int:
+    """After a block: each of the two loses the other's posts and reposts."""
+    removed = 0
+    for owner, other in ((blocker_id, blocked_id), (blocked_id, blocker_id)):
+        removed += (
+            FeedEntry.objects.filter(owner_id=owner)
+            .filter(Q(author_id=other) | Q(sharer_id=other))
+            .delete()[0]
+        )
+    return removed
+
+
+def feed_hide_reposts(*, reader_id: int, sharer_id: int) -> int:
+    """Remove `sharer`'s reposts from `reader`'s feed (the follow now hides reposts)."""
+    return FeedEntry.objects.filter(
+        owner_id=reader_id, sharer_id=sharer_id, reason=FeedReason.REPOST
+    ).delete()[0]
+
+
+# --- Readers coming back ------------------------------------------------------------------------
+
+SEEN_EVERY = timedelta(hours=1)
+BACKFILL_DAYS = 30
+BACKFILL_POSTS = 300
+
+
+def feed_seen(*, person, now=None) -> bool:
+    """Note that `person` reads their feed; backfill it if they were away. Return whether it
+    was backfilled.
+
+    Cheap on the hot path: at most one write an hour (a cache key says it was done).
+    """
+    key = f"feed-seen:{person.pk}"
+    if cache.get(key):
+        return False
+    now = now or timezone.now()
+    state = FeedState.objects.filter(person=person).first()
+    away = timedelta(days=settings.KITH_FEED_INACTIVE_DAYS)
+    returning = state is None or now - state.last_seen_at >= away
+    if state is None:
+        FeedState.objects.create(person=person, last_seen_at=now)
+    else:
+        FeedState.objects.filter(person=person).update(last_seen_at=now)
+    if returning:
+        feed_backfill(person=person, now=now)
+    cache.set(key, 1, int(SEEN_EVERY.total_seconds()))
+    return returning
+
+
+def feed_backfill(*, person, now=None) -> int:
+    """Fill `person`'s feed with the recent posts of the people they follow and know.
+
+    The same reasons and access rule as the fan-out, for the last 30 days (at most
+    `BACKFILL_POSTS` posts, newest first); idempotent. Return how many entries were new.
+    """
+    from kith.conversations.access import visible_posts
+    from kith.relationships.models import Connection, Follow, FollowStatus
+
+    now = now or timezone.now()
+    follows = dict(
+        Follow.objects.filter(follower=person, status=FollowStatus.ACTIVE).values_list(
+            "target_person_id", "hide_reposts"
+        )
+    )
+    connected = {
+        b if a == person.pk else a
+        for a, b in Connection.objects.filter(Q(person_a=person) | Q(person_b=person)).values_list(
+            "person_a_id", "person_b_id"
+        )
+    }
+    known = set(follows) | connected
+    if not known:
+        FeedState.objects.filter(person=person).update(backfilled_at=now)
+        return 0
+    since = now - timedelta(days=BACKFILL_DAYS)
+    hiding = {pid for pid, hide in follows.items() if hide}
+    posts = list(
+        visible_posts(person)
+        .filter(author_id__in=known, created_at__gte=since, in_reply_to__isnull=True)
+        .exclude(author_id__in=hiding, repost_of__isnull=False)
+        .select_related("repost_of")
+        .order_by("-id")[:BACKFILL_POSTS]
+    )
+    written = 0
+    for post in reversed(posts):  # oldest first: the first repost of a post wins, as live
+        shown = post.repost_of if post.repost_of_id else post
+        if post.repost_of_id is not None:
+            reason = FeedReason.REPOST
+            score = fanout.WEIGHT[
+                FeedReason.CONNECTION if post.author_id in connected else FeedReason.FOLLOW
+            ]
+            score *= fanout.REPOST_FACTOR
+            extra = {"via_post_id": post.pk, "sharer_id": post.author_id, "via_person_id": None}
+        else:
+            reason = FeedReason.CONNECTION if post.author_id in connected else FeedReason.FOLLOW
+            score = fanout.WEIGHT[reason]
+            extra = {"via_post_id": None, "sharer_id": None, "via_person_id": None}
+        if shown.author_id == person.pk:
+            continue
+        written += fanout.write(post, shown, {person.pk: (reason, "", score)}, extra, now=now)
+    FeedState.objects.filter(person=person).update(backfilled_at=now)
+    return written
+
+
+# --- Lists ----------------------------------------------------------------------------------------
+
+LISTS_MAX = 50
+LIST_MEMBERS_MAX = 500
+
+
+def _list_name(name: str) -> str:
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": ["Give the list a name."]}, code="required")
+    if len(name) > 80:
+        raise ValidationError({"name": ["At most 80 characters."]}, code="max_length")
+    return name
+
+
+def person_list_create(*, owner, name: str) -> PersonList:
+    """Create a list of people named `name` for `owner`; return it."""
+    name = _list_name(name)
+    if PersonList.objects.filter(owner=owner).count() >= LISTS_MAX:
+        raise ValidationError(f"You can have at most {LISTS_MAX} lists.", code="too_many")
+    if PersonList.objects.filter(owner=owner, name=name).exists():
+        raise ValidationError({"name": ["You already have a list with this name."]}, code="taken")
+    return PersonList.objects.create(owner=owner, name=name)
+
+
+def person_list_rename(*, person_list: PersonList, name: str) -> PersonList:
+    name = _list_name(name)
+    if name == person_list.name:
+        return person_list
+    if PersonList.objects.filter(owner_id=person_list.owner_id, name=name).exists():
+        raise ValidationError({"name": ["You already have a list with this name."]}, code="taken")
+    person_list.name = name
+    person_list.save(update_fields=["name"])
+    return person_list
+
+
+def person_list_delete(*, person_list: PersonList) -> None:
+    person_list.delete()
+
+
+def person_list_add(*, person_list: PersonList, person) -> PersonListMember:
+    """Add `person` (whom the owner can see) to `person_list`; adding twice is harmless."""
+    if person.pk == person_list.owner_id:
+        raise ValidationError("Your own posts are in your home feed.", code="self")
+    existing = PersonListMember.objects.filter(person_list=person_list, person=person).first()
+    if existing is not None:
+        return existing
+    if PersonListMember.objects.filter(person_list=person_list).count() >= LIST_MEMBERS_MAX:
+        raise ValidationError(f"A list holds at most {LIST_MEMBERS_MAX} people.", code="full")
+    return PersonListMember.objects.create(person_list=person_list, person=person)
+
+
+def person_list_remove(*, person_list: PersonList, person) -> bool:
+    deleted, _ = PersonListMember.objects.filter(person_list=person_list, person=person).delete()
+    return bool(deleted)
+
+
+# --- Keyword filters --------------------------------------------------------------------------
+
+FILTERS_MAX = 100
+FILTER_DURATIONS = {
+    "forever": None,
+    "1h": timedelta(hours=1),
+    "1d": timedelta(days=1),
+    "7d": timedelta(days=7),
+    "30d": timedelta(days=30),
+}
+
+
+def keyword_filter_add(
+    *,
+    owner,
+    phrase: str,
+    action: str = FilterAction.WARN,
+    whole_word: bool = True,
+    duration: str = "forever",
+    now=None,
+) -> KeywordFilter:
+    """Hide or warn about posts containing `phrase` in every feed of `owner`; return the filter.
+
+    Adding the same phrase again replaces its settings.
+    """
+    errors: dict[str, list[str]] = {}
+    phrase = re.sub(r"\s+", " ", (phrase or "").strip())
+    if not phrase:
+        errors["phrase"] = ["Enter a word or phrase."]
+    elif len(phrase) > 100:
+        errors["phrase"] = ["At most 100 characters."]
+    if action not in FilterAction.values:
+        errors["action"] = [f"Choose one of: {', '.join(FilterAction.values)}."]
+    if duration not in FILTER_DURATIONS:
+        errors["duration"] = [f"Choose one of: {', '.join(FILTER_DURATIONS)}."]
+    if errors:
+        raise ValidationError(errors)
+    now = now or timezone.now()
+    span = FILTER_DURATIONS[duration]
+    expires_at = now + span if span else None
+    existing = KeywordFilter.objects.filter(owner=owner, phrase__iexact=phrase).first()
+    if existing is None and KeywordFilter.objects.filter(owner=owner).count() >= FILTERS_MAX:
+        raise ValidationError(f"You can have at most {FILTERS_MAX} filters.", code="too_many")
+    if existing is not None:
+        existing.phrase, existing.action, existing.whole_word = phrase, action, whole_word
+        existing.expires_at = expires_at
+        existing.save(update_fields=["phrase", "action", "whole_word", "expires_at"])
+        return existing
+    return KeywordFilter.objects.create(
+        owner=owner, phrase=phrase, action=action, whole_word=whole_word, expires_at=expires_at
+    )
+
+
+def keyword_filter_remove(*, owner, filter_id) -> bool:
+    """Remove `owner`'s filter `filter_id`; return whether there was one."""
+    from kith.core.ids import parse_id
+
+    pk = parse_id(filter_id)
+    if pk is None:
+        return False
+    deleted, _ = KeywordFilter.objects.filter(owner=owner, pk=pk).delete()
+    return bool(deleted)
+
+
+# --- Question routing -------------------------------------------------------------------------
+
+OFFERS_MAX = 30
+
+
+def answer_offer_add(*, person, tag: str) -> AnswerOffer:
+    """Say `person` is happy to answer questions about #`tag`; return the offer."""
+    name = normalise_tag(tag or "")
+    if name is None:
+        raise ValidationError({"tag": ["Not a hashtag: use letters, digits and _."]})
+    existing = AnswerOffer.objects.filter(person=person, tag=name).first()
+    if existing is not None:
+        return existing
+    if AnswerOffer.objects.filter(person=person).count() >= OFFERS_MAX:
+        raise ValidationError(f"At most {OFFERS_MAX} topics.", code="too_many")
+    return AnswerOffer.objects.create(person=person, tag=name)
+
+
+def answer_offer_remove(*, person, tag: str) -> bool:
+    name = normalise_tag(tag or "")
+    if name is None:
+        return False
+    deleted, _ = AnswerOffer.objects.filter(person=person, tag=name).delete()
+    return bool(deleted)

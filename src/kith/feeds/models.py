@@ -71,3 +71,186 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"→{self.recipient_id}: {self.text}"
+
+
+class FeedReason(models.TextChoices):
+    """Why a post is in someone's home feed (the first half of "why am I seeing this")."""
+
+    OWN = "own", "You wrote it"
+    MENTION = "mention", "It mentions you"
+    REPLY_TO_YOU = "reply", "It replies to you"
+    CONNECTION = "connection", "You are connected to the author"
+    FOLLOW = "follow", "You follow the author"
+    REPOST = "repost", "Someone you know shared it"
+    TOPIC = "topic", "You follow one of its topics"
+    COMMUNITY = "community", "You are a member of its community"
+    QUESTION = "question", "You answer questions about its topic"
+
+
+class FeedEntry(models.Model):
+    """One post in one person's home feed, written by the fan-out (`feeds.actions`).
+
+    `post` is what is shown: for a repost, the original; `via_post` is then the repost that
+    brought it (deleting the repost deletes the entry), `sharer` its author and `via_person`
+    the person whose share the sharer saw ("shared by X via Y"). One entry per post per
+    feed: a post reposted by ten people appears once. `sort_key` is the id of the post or
+    repost that brought the entry (time-sortable): Latest is ordered by it.
+
+    The `score_*` columns are the parts of the ranking known when the entry is written;
+    the rest (activity, value, freshness) is read from the post at read time. See
+    docs/ranking.md. Access is checked again when the feed is read.
+    """
+
+    id = models.BigIntegerField(primary_key=True, default=new_id, editable=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    post = models.ForeignKey(
+        "conversations.Post", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    via_post = models.ForeignKey(
+        "conversations.Post",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+    )
+    sharer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+    )
+    via_person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+    )
+    reason = models.CharField(max_length=12, choices=FeedReason.choices)
+    reason_detail = models.CharField(max_length=80, blank=True, help_text="e.g. the #topic")
+    sort_key = models.BigIntegerField()
+    score_relationship = models.FloatField(default=0.0)
+    score_interest = models.FloatField(default=0.0)
+    score_author = models.FloatField(default=0.0, help_text="Negative for broadcasters")
+    known_replies = models.PositiveIntegerField(
+        default=0, help_text="Replies in its conversation from people the owner knows"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-sort_key"]
+        constraints = [
+            models.UniqueConstraint("owner", "post", name="feed_entry_one_per_post"),
+        ]
+        indexes = [
+            models.Index(fields=["owner", "sort_key"], name="feed_entry_owner_sort"),
+            models.Index(fields=["post"], name="feed_entry_post"),
+            models.Index(
+                fields=["via_post"],
+                condition=models.Q(via_post__isnull=False),
+                name="feed_entry_via_post",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.post_id} in {self.owner_id}'s feed ({self.reason})"
+
+
+class FeedState(models.Model):
+    """When a person last read their feed: readers away 30 days are skipped by the fan-out
+    and their feed is backfilled when they come back."""
+
+    person = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="feed_state",
+    )
+    last_seen_at = models.DateTimeField(default=timezone.now)
+    backfilled_at = models.DateTimeField(null=True, blank=True)
+
+
+class PersonList(models.Model):
+    """A named list of people, with its own feed (their posts the owner may see)."""
+
+    id = models.BigIntegerField(primary_key=True, default=new_id, editable=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="person_lists"
+    )
+    name = models.CharField(max_length=80)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [models.UniqueConstraint("owner", "name", name="person_list_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PersonListMember(models.Model):
+    id = models.BigIntegerField(primary_key=True, default=new_id, editable=False)
+    person_list = models.ForeignKey(PersonList, on_delete=models.CASCADE, related_name="members")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint("person_list", "person", name="person_list_member_unique")
+        ]
+
+
+class FilterAction(models.TextChoices):
+    HIDE = "hide", "Hide the post"
+    WARN = "warn", "Show it behind a warning"
+
+
+class KeywordFilter(models.Model):
+    """A word or phrase the owner does not want to see in any feed: hidden or behind a warning."""
+
+    id = models.BigIntegerField(primary_key=True, default=new_id, editable=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="keyword_filters"
+    )
+    phrase = models.CharField(max_length=100)
+    action = models.CharField(max_length=4, choices=FilterAction.choices, default=FilterAction.WARN)
+    whole_word = models.BooleanField(default=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["phrase", "id"]
+        constraints = [models.UniqueConstraint("owner", "phrase", name="keyword_filter_unique")]
+
+    def __str__(self) -> str:
+        return self.phrase
+
+
+class AnswerOffer(models.Model):
+    """ "I am happy to answer questions about #tag": questions in it from people near the
+    person reach their feed (at most `KITH_QUESTIONS_ROUTED_PER_DAY` a day)."""
+
+    id = models.BigIntegerField(primary_key=True, default=new_id, editable=False)
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="answer_offers"
+    )
+    tag = models.CharField(max_length=64, help_text="Normalised hashtag, without #")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["tag"]
+        constraints = [models.UniqueConstraint("person", "tag", name="answer_offer_unique")]
+        indexes = [models.Index(fields=["tag", "person"], name="answer_offer_tag")]
+
+    def __str__(self) -> str:
+        return f"#{self.tag}"

@@ -268,6 +268,13 @@ class Follow(models.Model):
         max_length=10, choices=FollowStatus.choices, default=FollowStatus.ACTIVE
     )
     created_at = models.DateTimeField(default=timezone.now)
+    hide_reposts = models.BooleanField(
+        default=False, help_text="Leave this person's reposts out of the follower's feed"
+    )
+    show_replies = models.BooleanField(
+        default=False,
+        help_text="Show all their replies, also to people the follower does not know",
+    )
 
     class Meta:
         ordering = ["-id"]

@@ -77,6 +77,7 @@ urlpatterns = [
     ),
     path("", include("kith.web.urls_invitations")),
     path("", include("kith.web.urls_follows")),
+    path("", include("kith.web.urls_feeds")),
     path("", include("kith.web.urls_contacts")),
     path("", include("kith.web.urls_suggestions")),
     path("", include("kith.web.urls_discovery")),  # before media/: post images are guarded

@@ -34,6 +34,7 @@ from kith.conversations.actions.common import (
     who,
 )
 from kith.conversations.actions.media import attach_checked, check_media, post_media_delete
+from kith.conversations.actions.reposts import REPOST_VISIBILITIES
 from kith.conversations.links import save_links
 from kith.conversations.models import (
     Post,
@@ -45,6 +46,7 @@ from kith.conversations.models import (
     ReplyPolicy,
 )
 from kith.conversations.validators import check_choice, check_content_warning, check_language
+from kith.feeds.actions import enqueue_fan_out, feed_recheck_post, feed_remove_post
 from kith.feeds.models import Notification, NotificationKind
 from kith.relationships.actions.connections import connection_touch
 from kith.relevance.actions import embed_on_commit
@@ -90,6 +92,7 @@ def post_publish(
         attach_checked(post, media)
         count_posting_day(author)
         _notify_mentions(post, draft.mentioned_ids)
+        enqueue_fan_out(post)
     return post
 
 
@@ -152,6 +155,7 @@ def post_reply(
             f"{snippet(post.body)}",
         )
         _notify_mentions(post, set(draft.mentioned_ids) - {parent.author_id})
+        enqueue_fan_out(post)
     return post
 
 
@@ -205,6 +209,7 @@ def post_quote(
             text=f"{who(author)} quoted your post: {snippet(new.body)}",
         )
         _notify_mentions(new, set(draft.mentioned_ids) - {quoted.author_id})
+        enqueue_fan_out(new)
     return new
 
 
@@ -274,6 +279,9 @@ def post_edit(
             once=True,
         )
         _notify_mentions(post, added - {replied_to})
+        # Mentions may have changed who sees it: drop those who no longer may, add the new.
+        feed_recheck_post(post=post)
+        enqueue_fan_out(post)
     return post
 
 
@@ -298,6 +306,7 @@ def post_delete(*, post: Post, by) -> Post:
         post_media_delete(post)
         Post.objects.filter(repost_of=post).delete()
         Notification.objects.filter(post=post).delete()
+        feed_remove_post(post=post)
         Post.objects.filter(accepted_answer=post).update(
             accepted_answer=None, version=F("version") + 1
         )
@@ -321,6 +330,30 @@ def post_delete(*, post: Post, by) -> Post:
         )
         search.unindex_post(post)
         embed_on_commit(post)
+    return post
+
+
+def post_set_visibility(*, post: Post, by, visibility: str) -> Post:
+    """Change who may see `by`'s own `post`; return it.
+
+    Feeds follow at once: people who may no longer see it lose it from their feed (in this
+    transaction); people who newly may get it through the fan-out.
+    """
+    require_author(post, by, "change who sees")
+    require_live(post)
+    errors: dict[str, list[str]] = {}
+    allowed = REPOST_VISIBILITIES if post.is_repost else list(PostVisibility)
+    check_choice(errors, "visibility", visibility, PostVisibility, allowed=allowed)
+    if errors:
+        raise ValidationError(errors)
+    if visibility == post.visibility:
+        return post
+    with transaction.atomic():
+        post.visibility = visibility
+        post.version += 1
+        post.save(update_fields=["visibility", "version"])
+        feed_recheck_post(post=post)
+        enqueue_fan_out(post)
     return post
 
 

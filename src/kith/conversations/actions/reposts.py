@@ -17,6 +17,7 @@ from kith.conversations.actions.common import (
 )
 from kith.conversations.models import Post, PostVisibility
 from kith.conversations.validators import check_choice
+from kith.feeds.actions import enqueue_fan_out
 from kith.feeds.models import NotificationKind
 
 REPOST_VISIBILITIES = [PostVisibility.PUBLIC, PostVisibility.FOLLOWERS, PostVisibility.CONNECTIONS]
@@ -56,6 +57,7 @@ def post_repost(*, person, post: Post, visibility: str = PostVisibility.PUBLIC) 
             text=f"{who(person)} reposted your post: {snippet(shared.body)}",
             once=True,
         )
+        enqueue_fan_out(repost)
     return repost
 
 

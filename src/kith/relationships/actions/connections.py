@@ -48,6 +48,10 @@ def connection_remove(*, person, other) -> bool:
         deleted, _ = Connection.objects.filter(person_a_id=a_id, person_b_id=b_id).delete()
         if deleted:
             ConnectionRemoval.objects.create(person_a_id=a_id, person_b_id=b_id)
+            from kith.feeds.actions import feed_prune_between
+
+            feed_prune_between(reader=person, other=other)
+            feed_prune_between(reader=other, other=person)
     return bool(deleted)
 
 

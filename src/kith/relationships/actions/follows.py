@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from kith.feeds.actions import notify
+from kith.feeds.actions import feed_hide_reposts, feed_prune_between, notify
 from kith.feeds.models import Notification, NotificationKind
 from kith.relationships.access import active_mutes, is_blocked_between
 from kith.relationships.attention import Figures, follow_figures
@@ -124,7 +124,36 @@ def follow_remove(*, follower, target) -> bool:
     with transaction.atomic():
         deleted, _ = Follow.objects.filter(follower=follower, target_person=target).delete()
         _forget_request_notifications(follower.pk, target.pk)
+        if deleted:
+            feed_prune_between(reader=follower, other=target)
     return bool(deleted)
+
+
+def follow_settings_set(
+    *, follower, target, hide_reposts: bool | None = None, show_replies: bool | None = None
+) -> Follow:
+    """Change how `target`'s posts reach `follower`'s feed; return the follow.
+
+    `hide_reposts` leaves their reposts out (those already in the feed go); `show_replies`
+    brings all their replies, also to people the follower does not know (from now on).
+    Raise ValidationError if `follower` does not follow `target`.
+    """
+    follow = Follow.objects.filter(follower=follower, target_person=target).first()
+    if follow is None:
+        raise ValidationError("You do not follow this person.", code="not_following")
+    changed = []
+    if hide_reposts is not None and hide_reposts != follow.hide_reposts:
+        follow.hide_reposts = hide_reposts
+        changed.append("hide_reposts")
+    if show_replies is not None and show_replies != follow.show_replies:
+        follow.show_replies = show_replies
+        changed.append("show_replies")
+    if changed:
+        with transaction.atomic():
+            follow.save(update_fields=changed)
+            if follow.hide_reposts and "hide_reposts" in changed:
+                feed_hide_reposts(reader_id=follower.pk, sharer_id=target.pk)
+    return follow
 
 
 def follower_remove(*, person, follower) -> bool:

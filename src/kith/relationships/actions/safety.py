@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from kith.feeds.actions import feed_prune_block
 from kith.feeds.models import Notification
 from kith.relationships.actions.connections import connection_remove
 from kith.relationships.models import (
@@ -66,6 +67,7 @@ def block_create(*, blocker, blocked) -> Block:
             else:
                 invitation_decline(invitation=invitation, by=blocker)
         Notification.objects.filter(recipient=blocker, actor=blocked).delete()
+        feed_prune_block(blocker_id=blocker.pk, blocked_id=blocked.pk)
     return block
 
 

@@ -8,8 +8,8 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from kith.people.access import people_visible_to, visible_fields
-from kith.relationships.access import connected_ids
 from kith.web.views.conversation_lists import compose_context
+from kith.web.views.feeds import feed_context
 
 
 @require_GET
@@ -17,12 +17,9 @@ def home(request):
     context = {}
     if request.user.is_authenticated:
         person = request.user
-        ids = connected_ids(person)
-        context["connections"] = list(
-            people_visible_to(person).filter(pk__in=ids).order_by("display_name")[:50]
-        )
         context["own_fields"] = visible_fields(person, person)
         context.update(compose_context(request=request))
+        context.update(feed_context(request))
     else:
         context["newest"] = list(people_visible_to(None).order_by("-id")[:8])
     return render(request, "web/home.html", context)

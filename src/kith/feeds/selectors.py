@@ -1,0 +1,391 @@
+"""Reading feeds: the home feed (Latest and Conversations), list feeds, and what they show.
+
+A feed page is one indexed query on FeedEntry, then the posts through
+`conversations.access.posts_by_ids` (the access rule again, at read time: an entry whose
+post the reader may no longer see is left out), then a fixed number of prefetches. Mutes
+hide entries at read time (an expired mute shows them again); keyword filters hide or
+put a warning on posts in every feed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+
+from kith.conversations.access import (
+    annotate_for_viewer,
+    posts_by_ids,
+    visible_posts,
+    with_relations,
+)
+from kith.conversations.models import Post, PostKind
+from kith.core.ids import parse_id
+from kith.feeds import ranking
+from kith.feeds.models import FeedEntry, FeedReason, FilterAction, KeywordFilter, PersonList
+from kith.relationships.access import active_mutes
+
+DEFAULT_LIMIT = 20
+RANKED_CANDIDATES = 300
+LATEST, CONVERSATIONS = "latest", "conversations"
+MODES = (LATEST, CONVERSATIONS)
+
+ENTRY_FIELDS = (
+    "id",
+    "owner_id",
+    "post_id",
+    "author_id",
+    "via_post_id",
+    "sharer_id",
+    "via_person_id",
+    "reason",
+    "reason_detail",
+    "sort_key",
+    "score_relationship",
+    "score_interest",
+    "score_author",
+    "known_replies",
+)
+
+
+@dataclass
+class FeedItem:
+    """One post in a feed: `post` is what to show (a repost, whose `repost_of` is `shown`)."""
+
+    post: Post
+    entry: FeedEntry | None = None
+    score: ranking.Score | None = None
+    warning: str = ""  # the phrase of a "warn" filter it matches
+
+    @property
+    def shown(self) -> Post:
+        return self.post.repost_of if self.post.repost_of_id is not None else self.post
+
+    @property
+    def cursor(self) -> int:
+        return self.entry.sort_key if self.entry is not None else self.post.pk
+
+    def why(self) -> dict:
+        """Return the reason and the parts of the score ("why am I seeing this")."""
+        entry = self.entry
+        if entry is None:
+            return {"reason": "list", "text": "It is by someone on this list.", "score": None}
+        text = why_text(entry, self.post)
+        return {
+            "reason": entry.reason,
+            "detail": entry.reason_detail,
+            "text": text,
+            "score": self.score.parts() if self.score is not None else None,
+        }
+
+
+def _name(person) -> str:
+    return person.display_name or f"@{person.handle}"
+
+
+def why_text(entry: FeedEntry, post: Post) -> str:
+    """Say, in a sentence, why `entry` is in its owner's feed."""
+    shown = post.repost_of if post.repost_of_id is not None else post
+    author = _name(shown.author)
+    match entry.reason:
+        case FeedReason.OWN:
+            return "You wrote it."
+        case FeedReason.MENTION:
+            return f"{author} mentioned you."
+        case FeedReason.REPLY_TO_YOU:
+            return f"{author} replied to you."
+        case FeedReason.CONNECTION:
+            return f"You are connected to {author}."
+        case FeedReason.FOLLOW:
+            return f"You follow {author}."
+        case FeedReason.REPOST:
+            sharer = _name(post.author)
+            via = getattr(entry, "via_person", None) if entry.via_person_id else None
+            return f"{sharer} shared it" + (f" (via {_name(via)})." if via else ".")
+        case FeedReason.TOPIC:
+            return f"You follow the topic {entry.reason_detail}.".replace("  ", " ")
+        case FeedReason.COMMUNITY:
+            return "You are a member of its community."
+        case FeedReason.QUESTION:
+            return f"You answer questions about {entry.reason_detail}."
+    return ""
+
+
+@dataclass
+class FeedPage:
+    items: list[FeedItem]
+    mode: str = LATEST
+    next_max_id: int | None = None
+    next_page: int | None = None
+    hidden: int = 0  # left out by a filter or the access rule
+    lists: list = field(default_factory=list)
+
+    def __iter__(self):
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+
+# --- Keyword filters ----------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=4096)
+def _pattern(phrase: str, whole_word: bool) -> re.Pattern:
+    escaped = re.escape(phrase)
+    return re.compile(rf"(?<!\w){escaped}(?!\w)" if whole_word else escaped, re.IGNORECASE)
+
+
+def active_filters(person, *, now=None) -> list[KeywordFilter]:
+    """Return `person`'s keyword filters that have not expired (one query)."""
+    now = now or timezone.now()
+    return list(
+        KeywordFilter.objects.filter(owner=person).filter(
+            Q(expires_at__isnull=True) | Q(expires_at__gt=now)
+        )
+    )
+
+
+def filter_match(filters: list[KeywordFilter], post: Post) -> KeywordFilter | None:
+    """Return the filter `post` (or the post it reposts) matches: hide filters first."""
+    shown = post.repost_of if post.repost_of_id is not None else post
+    text = f"{shown.body}\n{shown.content_warning}"
+    found = None
+    for keyword in filters:
+        if _pattern(keyword.phrase, keyword.whole_word).search(text):
+            if keyword.action == FilterAction.HIDE:
+                return keyword
+            found = found or keyword
+    return found
+
+
+def apply_filters(filters, items: list[FeedItem]) -> tuple[list[FeedItem], int]:
+    """Drop the items a hide filter matches and mark the ones a warn filter matches."""
+    if not filters:
+        return items, 0
+    kept = []
+    for item in items:
+        keyword = filter_match(filters, item.post)
+        if keyword is None:
+            kept.append(item)
+        elif keyword.action == FilterAction.WARN:
+            item.warning = keyword.phrase
+            kept.append(item)
+    return kept, len(items) - len(kept)
+
+
+# --- The home feed ------------------------------------------------------------------------------
+
+
+def _entries(viewer):
+    mutes = active_mutes(viewer).values("muted")
+    return (
+        FeedEntry.objects.filter(owner=viewer).exclude(author__in=mutes).exclude(sharer__in=mutes)
+    )
+
+
+def _score(entry: FeedEntry, post: Post, now) -> ranking.Score:
+    return ranking.score(
+        relationship=entry.score_relationship,
+        interest=entry.score_interest,
+        author=entry.score_author,
+        known_replies=entry.known_replies,
+        is_question=post.kind == PostKind.QUESTION,
+        replies=post.replies_count,
+        answered=post.accepted_answer_id is not None,
+        helpful=post.helpful_count,
+        used=post.used_count,
+        created_at=post.created_at,
+        now=now,
+    )
+
+
+def _hydrate(viewer, entries: list[FeedEntry], now) -> tuple[list[FeedItem], int]:
+    """Turn entries into items, checking access again; return (items, how many left out)."""
+    ids = {e.post_id for e in entries} | {e.via_post_id for e in entries if e.via_post_id}
+    posts = posts_by_ids(viewer, ids) if ids else {}
+    items = []
+    for entry in entries:
+        shown = posts.get(entry.post_id)
+        if shown is None:
+            continue
+        if entry.via_post_id is not None:
+            post = posts.get(entry.via_post_id)
+            if post is None:
+                continue
+        else:
+            post = shown
+        shown_post = post.repost_of if post.repost_of_id is not None else post
+        items.append(FeedItem(post=post, entry=entry, score=_score(entry, shown_post, now)))
+    annotate_for_viewer(viewer, [item.post for item in items])
+    return items, len(entries) - len(items)
+
+
+def home_feed(
+    viewer, *, mode: str = LATEST, max_id=None, page: int = 1, limit: int = DEFAULT_LIMIT
+) -> FeedPage:
+    """Return a page of `viewer`'s home feed.
+
+    Latest: newest first, paged by `max_id` (the `next_max_id` of the page before).
+    Conversations: the newest `RANKED_CANDIDATES` entries ranked by `ranking.score`, paged by
+    `page` (1, 2, …).
+    """
+    from kith.feeds.actions import feed_seen
+
+    feed_seen(person=viewer)
+    limit = max(1, min(limit, settings.KITH_API_PAGE_MAX))
+    now = timezone.now()
+    filters = active_filters(viewer, now=now)
+    entries_qs = _entries(viewer).select_related("via_person")
+    if mode == CONVERSATIONS:
+        page = max(1, min(page, RANKED_CANDIDATES // limit + 1))
+        ranked = _ranked_ids(viewer, now)
+        chosen = ranked[(page - 1) * limit : page * limit]
+        by_id = {e.pk: e for e in entries_qs.filter(pk__in=chosen)} if chosen else {}
+        entries = [by_id[pk] for pk in chosen if pk in by_id]
+        items, left_out = _hydrate(viewer, entries, now)
+        items, filtered = apply_filters(filters, items)
+        more = len(ranked) > page * limit
+        return FeedPage(
+            items=items,
+            mode=mode,
+            next_page=page + 1 if more else None,
+            hidden=left_out + filtered,
+        )
+    max_id = parse_id(max_id) if max_id is not None else None
+    if max_id is not None:
+        entries_qs = entries_qs.filter(sort_key__lt=max_id)
+    rows = list(entries_qs.order_by("-sort_key")[: limit + 1])
+    more = len(rows) > limit
+    rows = rows[:limit]
+    items, left_out = _hydrate(viewer, rows, now)
+    items, filtered = apply_filters(filters, items)
+    return FeedPage(
+        items=items,
+        mode=LATEST,
+        next_max_id=rows[-1].sort_key if more and rows else None,
+        hidden=left_out + filtered,
+    )
+
+
+def _ranked_ids(viewer, now) -> list[int]:
+    """Return the ids of the newest candidate entries, best first (one query)."""
+    rows = (
+        _entries(viewer)
+        .order_by("-sort_key")
+        .values_list(
+            "id",
+            "score_relationship",
+            "score_interest",
+            "score_author",
+            "known_replies",
+            "post__kind",
+            "post__replies_count",
+            "post__accepted_answer_id",
+            "post__helpful_count",
+            "post__used_count",
+            "post__created_at",
+            "sort_key",
+        )[:RANKED_CANDIDATES]
+    )
+    scored = []
+    for pk, rel, interest, author, known, kind, replies, accepted, helpful, used, at, key in rows:
+        total = ranking.score(
+            relationship=rel,
+            interest=interest,
+            author=author,
+            known_replies=known,
+            is_question=kind == PostKind.QUESTION,
+            replies=replies,
+            answered=accepted is not None,
+            helpful=helpful,
+            used=used,
+            created_at=at,
+            now=now,
+        ).total
+        scored.append((total, key, pk))
+    scored.sort(reverse=True)
+    return [pk for _, _, pk in scored]
+
+
+def feed_item(viewer, entry: FeedEntry) -> FeedItem | None:
+    """Return `entry` (of `viewer`'s feed) as an item, or None if they may no longer see it."""
+    items, _ = _hydrate(viewer, [entry], timezone.now())
+    return items[0] if items else None
+
+
+def access_entry(viewer, entry_id) -> FeedItem:
+    """Return entry `entry_id` of `viewer`'s feed as an item, or raise Http404 (someone
+    else's entry, or a post they may no longer see)."""
+    from django.http import Http404
+
+    pk = parse_id(entry_id)
+    entry = (
+        FeedEntry.objects.filter(owner=viewer, pk=pk).select_related("via_person").first()
+        if pk
+        else None
+    )
+    item = feed_item(viewer, entry) if entry is not None else None
+    if item is None:
+        raise Http404("No such feed entry.")
+    return item
+
+
+def filters_of(person) -> list[KeywordFilter]:
+    """Return all of `person`'s keyword filters, expired ones too (they say so)."""
+    return list(KeywordFilter.objects.filter(owner=person))
+
+
+def answer_offers_of(person) -> list:
+    from kith.feeds.models import AnswerOffer
+
+    return list(AnswerOffer.objects.filter(person=person))
+
+
+# --- Lists --------------------------------------------------------------------------------------
+
+
+def lists_of(person) -> list[PersonList]:
+    return list(PersonList.objects.filter(owner=person))
+
+
+def list_feed(
+    viewer, person_list: PersonList, *, max_id=None, limit: int = DEFAULT_LIMIT
+) -> FeedPage:
+    """Return a page of the posts (not replies) by the people on `person_list`, newest first.
+
+    Read straight from the posts through the access rule; mutes and filters apply.
+    """
+    limit = max(1, min(limit, settings.KITH_API_PAGE_MAX))
+    members = person_list.members.values("person_id")
+    posts = (
+        visible_posts(viewer)
+        .filter(author__in=members, in_reply_to__isnull=True)
+        .exclude(author__in=active_mutes(viewer).values("muted"))
+    )
+    max_id = parse_id(max_id) if max_id is not None else None
+    if max_id is not None:
+        posts = posts.filter(id__lt=max_id)
+    rows = list(with_relations(posts).order_by("-id")[: limit + 1])
+    more = len(rows) > limit
+    rows = rows[:limit]
+    annotate_for_viewer(viewer, rows)
+    items, filtered = apply_filters(active_filters(viewer), [FeedItem(post=p) for p in rows])
+    return FeedPage(
+        items=items, mode="list", next_max_id=rows[-1].pk if more else None, hidden=filtered
+    )
+
+
+def access_list(viewer, list_id) -> PersonList:
+    """Return `viewer`'s list `list_id`, or raise Http404 (someone else's lists are missing)."""
+    from django.http import Http404
+
+    pk = parse_id(list_id)
+    found = PersonList.objects.filter(owner=viewer, pk=pk).first() if pk else None
+    if found is None:
+        raise Http404("No such list.")
+    return found
