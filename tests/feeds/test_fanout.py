@@ -286,3 +286,24 @@ def test_a_never_seen_reader_who_logged_in_recently_is_active(alice, fiona, fann
     )
     post = fanned(actions.post_publish, author=alice, body="Hi")
     assert "fiona" in reasons(post)
+
+
+# --- Topics and communities (kith.communities) ------------------------------------------------
+
+
+def test_topic_followers_and_community_members_get_entries(alice, carol, mo, fanned):
+    from kith.communities import actions as communities
+
+    communities.tag_follow(person=carol, tag="glazes")
+    community = communities.community_create(by=alice, slug="potters", name="Potters")
+    communities.community_join(person=mo, community=community)
+    tagged = fanned(actions.post_publish, author=alice, body="New #glazes")
+    placed = fanned(actions.post_publish, author=alice, body="Hello potters", community=community)
+    assert reasons(tagged)["carol"] == "topic"
+    assert reasons(placed)["mo"] == "community"
+    [item] = [i for i in selectors.home_feed(mo).items if i.shown.pk == placed.pk]
+    assert item.why()["text"] == "You are a member of Potters."
+    private = fanned(
+        actions.post_publish, author=alice, body="Only #glazes friends", visibility="connections"
+    )
+    assert "carol" not in reasons(private)

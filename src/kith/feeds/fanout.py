@@ -19,6 +19,7 @@ from django.db import connection
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
+from kith.communities.selectors import community_member_ids, topic_follower_ids
 from kith.conversations.access import audience_among
 from kith.conversations.models import Post, PostHashtag, PostKind
 from kith.core.ids import new_id
@@ -48,24 +49,12 @@ INTEREST_MAX = 2.0
 
 
 def topic_reader_ids(post: Post) -> set[int]:
-    """Return the people following one of `post`'s topics.
-
-    A hook for `kith.communities` (issue 6 item 4): its `selectors.topic_follower_ids(post)`
-    answers once that app is installed; without it there are no topic followers.
-    """
-    try:
-        from kith.communities.selectors import topic_follower_ids
-    except ImportError:
-        return set()
+    """Return the people following one of `post`'s topics (who may see it): kith.communities."""
     return set(topic_follower_ids(post))
 
 
 def community_reader_ids(post: Post) -> set[int]:
-    """Return the members of `post`'s community (a hook for `kith.communities`, as above)."""
-    try:
-        from kith.communities.selectors import community_member_ids
-    except ImportError:
-        return set()
+    """Return the members of `post`'s community (who may see it): kith.communities."""
     return set(community_member_ids(post))
 
 

@@ -107,9 +107,14 @@ def why_text(entry: FeedEntry, post: Post) -> str:
             via = getattr(entry, "via_person", None) if entry.via_person_id else None
             return f"{sharer} shared it" + (f" (via {_name(via)})." if via else ".")
         case FeedReason.TOPIC:
-            return f"You follow the topic {entry.reason_detail}.".replace("  ", " ")
+            return "You follow one of its topics."
         case FeedReason.COMMUNITY:
-            return "You are a member of its community."
+            community = getattr(shown, "community", None)
+            return (
+                f"You are a member of {community.name}."
+                if community
+                else "You are a member of its community."
+            )
         case FeedReason.QUESTION:
             return f"You answer questions about {entry.reason_detail}."
     return ""
