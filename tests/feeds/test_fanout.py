@@ -302,7 +302,7 @@ def test_topic_followers_and_community_members_get_entries(alice, carol, mo, fan
     assert reasons(tagged)["carol"] == "topic"
     assert reasons(placed)["mo"] == "community"
     [item] = [i for i in selectors.home_feed(mo).items if i.shown.pk == placed.pk]
-    assert item.why()["text"] == "You are a member of Potters."
+    assert item.why()["text"] == "You are a member of its community."
     private = fanned(
         actions.post_publish, author=alice, body="Only #glazes friends", visibility="connections"
     )

@@ -109,12 +109,7 @@ def why_text(entry: FeedEntry, post: Post) -> str:
         case FeedReason.TOPIC:
             return "You follow one of its topics."
         case FeedReason.COMMUNITY:
-            community = getattr(shown, "community", None)
-            return (
-                f"You are a member of {community.name}."
-                if community
-                else "You are a member of its community."
-            )
+            return "You are a member of its community."
         case FeedReason.QUESTION:
             return f"You answer questions about {entry.reason_detail}."
     return ""

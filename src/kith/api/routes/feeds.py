@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Literal
 
 from django.http import Http404, HttpResponse
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from kith.api import auth
@@ -183,7 +183,7 @@ def list_lists(request):
 
 @router.post("/lists", response={201: ListOut, **ERRORS}, summary="Create a list")
 def create_list(request, data: ListIn):
-    return 201, _list_dict(actions.person_list_create(owner=request.auth, name=data.name))
+    return Status(201, _list_dict(actions.person_list_create(owner=request.auth, name=data.name)))
 
 
 @router.get("/lists/{list_id}", response={200: ListOut, **ERRORS}, summary="A list")
@@ -200,7 +200,7 @@ def rename_list(request, list_id: str, data: ListIn):
 @router.delete("/lists/{list_id}", response={204: None, **ERRORS}, summary="Delete a list")
 def delete_list(request, list_id: str):
     actions.person_list_delete(person_list=selectors.access_list(request.auth, list_id))
-    return 204, None
+    return Status(204, None)
 
 
 @router.put(
@@ -275,14 +275,14 @@ def add_filter(request, data: FilterIn):
         whole_word=data.whole_word,
         duration=data.duration,
     )
-    return 201, _filter_dict(keyword_filter, timezone.now())
+    return Status(201, _filter_dict(keyword_filter, timezone.now()))
 
 
 @router.delete("/filters/{filter_id}", response={204: None, **ERRORS}, summary="Remove a filter")
 def remove_filter(request, filter_id: str):
     if not actions.keyword_filter_remove(owner=request.auth, filter_id=filter_id):
         raise Http404("No such filter.")
-    return 204, None
+    return Status(204, None)
 
 
 # --- Question routing -------------------------------------------------------------------------
@@ -314,7 +314,7 @@ def add_offer(request, tag: str):
 def remove_offer(request, tag: str):
     if not actions.answer_offer_remove(person=request.auth, tag=tag):
         raise Http404("You do not answer questions about this topic.")
-    return 204, None
+    return Status(204, None)
 
 
 # --- Per-follow feed settings -------------------------------------------------------------------
