@@ -206,6 +206,25 @@ def expire() -> None:
     console.print(f"Expired {intro_calls_expire_due()} intro call(s).")
 
 
+@app.command()
+def digests() -> None:
+    """Send the email digests due for the last day or week (at most once each; run daily)."""
+    _django()
+    from kith.notify.digests import send_due_digests
+
+    counts = send_due_digests()
+    console.print(", ".join(f"{n} {status}" for status, n in counts.items()) or "No digest due.")
+
+
+@app.command("clean-notifications")
+def clean_notifications() -> None:
+    """Delete read notifications older than KITH_NOTIFICATION_RETENTION_DAYS (run daily)."""
+    _django()
+    from kith.feeds.actions import notifications_clean
+
+    console.print(f"Deleted {notifications_clean()} read notification(s).")
+
+
 @app.command("settings")
 def show_settings() -> None:
     """List every environment variable Kith reads, with its default."""

@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "kith.people",
     "kith.relationships",
     "kith.feeds",
+    "kith.notify",
     "kith.conversations",
     "kith.relevance",
     "kith.contacts",
@@ -313,6 +314,18 @@ KITH_QUESTIONS_ROUTED_PER_DAY = env_int(
     "KITH_QUESTIONS_ROUTED_PER_DAY",
     5,
     "Most questions a day routed to someone who offered to answer questions on a topic.",
+)
+
+# --- Notifications and digests ---------------------------------------------------------------
+KITH_NOTIFICATION_RETENTION_DAYS = env_int(
+    "KITH_NOTIFICATION_RETENTION_DAYS",
+    90,
+    "Read notifications older than this many days are deleted (`kith clean-notifications`).",
+)
+KITH_NOTIFICATION_GROUP_HOURS = env_int(
+    "KITH_NOTIFICATION_GROUP_HOURS",
+    24,
+    "Notifications of one kind about one post within this many hours show as one group.",
 )
 
 # --- API --------------------------------------------------------------------------------------

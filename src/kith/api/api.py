@@ -17,6 +17,7 @@ from kith.api.routes import (
     links,
     me,
     media,
+    notifications,
     people,
     safety,
     search,
@@ -90,6 +91,7 @@ def on_http_error(request, exc: HttpError):
 api.add_router("/v1/me", me.router)
 api.add_router("/v1/people", people.router)
 api.add_router("/v1", invitations.router)
+api.add_router("/v1", notifications.router)
 api.add_router("/v1", follows.router)
 api.add_router("/v1", safety.router)
 api.add_router("/v1", contacts.router)

@@ -1,5 +1,9 @@
 """Every change to what reaches people: notifications, feed entries, lists, filters, offers.
 
+Notifications are stored as each recipient asked (in app, also by email, or not at all: the
+per-kind settings of `kith.notify.preferences`); email goes through the shared mail task
+once the transaction commits.
+
 Feed entries are written by the fan-out (`fanout.py`) through `fan_out_post`, which the
 conversations actions enqueue on commit (`enqueue_fan_out`); relationship and post actions
 call the removals here in their own transaction. Who may see a post is decided by
@@ -28,6 +32,7 @@ from kith.feeds.models import (
     FilterAction,
     KeywordFilter,
     Notification,
+    NotificationKind,
     PersonList,
     PersonListMember,
 )
@@ -35,21 +40,54 @@ from kith.feeds.models import (
 # --- Notifications ------------------------------------------------------------------------------
 
 
-def notify(*, recipient, kind: str, text: str, actor=None, url: str = "", **about) -> Notification:
-    """Store one notification for `recipient`.
+def _email(recipients, kind: str, text: str, url: str) -> None:
+    from kith.core.tasks import enqueue_email_on_commit
+
+    label = NotificationKind(kind).label if kind in NotificationKind.values else kind
+    link = settings.BASE_URL + url if url else settings.BASE_URL + "/notifications/"
+    body = (
+        f"{text}\n\n{link}\n\n"
+        f"You get this email because “{label}” is set to email. Change it at "
+        f"{settings.BASE_URL}/settings/notifications/\n"
+    )
+    for person in recipients:
+        if person.email and person.email_confirmed_at and person.is_active:
+            enqueue_email_on_commit(to=[person.email], subject=f"Kith: {text[:120]}", body=body)
+
+
+def notify(
+    *, recipient, kind: str, text: str, actor=None, url: str = "", **about
+) -> Notification | None:
+    """Store one notification for `recipient`, unless they turned `kind` off.
 
     `about` says what it is about: invitation=, intro_call=, contact_change= or post=.
+    Return the notification, or None when the recipient does not want this kind.
     """
-    return Notification.objects.create(
+    from kith.notify.models import Delivery
+    from kith.notify.preferences import deliveries_for
+
+    delivery = deliveries_for([recipient.pk], kind)[recipient.pk]
+    if delivery == Delivery.OFF:
+        return None
+    notification = Notification.objects.create(
         recipient=recipient, kind=kind, actor=actor, text=text[:300], url=url[:300], **about
     )
+    if delivery == Delivery.EMAIL:
+        _email([recipient], kind, text, url)
+    return notification
 
 
 def notify_many(
     *, recipient_ids, kind: str, text: str, actor=None, url: str = "", **about
 ) -> list[Notification]:
-    """Store the same notification for each of `recipient_ids`, in one INSERT."""
-    return Notification.objects.bulk_create(
+    """Store the same notification for each of `recipient_ids` who wants it, in one INSERT."""
+    from kith.notify.models import Delivery
+    from kith.notify.preferences import deliveries_for
+    from kith.people.models import Person
+
+    deliveries = deliveries_for(recipient_ids, kind)
+    wanted = [pk for pk, delivery in deliveries.items() if delivery != Delivery.OFF]
+    created = Notification.objects.bulk_create(
         [
             Notification(
                 recipient_id=recipient_id,
@@ -59,9 +97,13 @@ def notify_many(
                 url=url[:300],
                 **about,
             )
-            for recipient_id in recipient_ids
+            for recipient_id in wanted
         ]
     )
+    by_email = [pk for pk in wanted if deliveries[pk] == Delivery.EMAIL]
+    if by_email:
+        _email(Person.objects.filter(pk__in=by_email), kind, text, url)
+    return created
 
 
 def notifications_mark_read(*, person, ids: list[int] | None = None) -> int:
@@ -70,6 +112,16 @@ def notifications_mark_read(*, person, ids: list[int] | None = None) -> int:
     if ids is not None:
         unread = unread.filter(pk__in=ids)
     return unread.update(read_at=timezone.now())
+
+
+def notifications_clean(*, days: int | None = None, now=None) -> int:
+    """Delete read notifications older than `days` (KITH_NOTIFICATION_RETENTION_DAYS)."""
+    from datetime import timedelta
+
+    days = settings.KITH_NOTIFICATION_RETENTION_DAYS if days is None else days
+    cutoff = (now or timezone.now()) - timedelta(days=days)
+    deleted, _ = Notification.objects.filter(read_at__isnull=False, created_at__lt=cutoff).delete()
+    return deleted
 
 
 # --- Fan-out ------------------------------------------------------------------------------------

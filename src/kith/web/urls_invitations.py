@@ -3,6 +3,7 @@
 from django.urls import path, re_path
 
 from kith.web.views import invitations as views
+from kith.web.views import notifications as notification_views
 
 HANDLE = r"@(?P<handle>[A-Za-z0-9_.]{1,30})"
 
@@ -29,8 +30,18 @@ urlpatterns = [
     re_path(
         rf"^connections/{HANDLE}/remove/$", views.connection_remove_view, name="connection_remove"
     ),
-    path("notifications/", views.notifications, name="notifications"),
-    path("notifications/read/", views.notifications_read, name="notifications_read"),
+    path("notifications/", notification_views.notifications, name="notifications"),
+    path("notifications/read/", notification_views.notifications_read, name="notifications_read"),
+    path(
+        "settings/notifications/",
+        notification_views.notification_settings_page,
+        name="settings_notifications",
+    ),
+    path(
+        "digest/unsubscribe/<str:token>/",
+        notification_views.digest_unsubscribe_view,
+        name="digest_unsubscribe",
+    ),
     path("settings/availability/", views.availability, name="settings_availability"),
     path(
         "settings/availability/<int:availability_id>/delete/",

@@ -1,4 +1,4 @@
-"""Invitations, intro calls, connections and notifications in the native API."""
+"""Invitations, intro calls and connections in the native API."""
 
 from __future__ import annotations
 
@@ -14,8 +14,6 @@ from kith.api import auth
 from kith.api.schemas import ErrorOut, PersonSummaryOut
 from kith.api.serializers import person_summary_dict
 from kith.core.ids import parse_id
-from kith.feeds.actions import notifications_mark_read
-from kith.feeds.models import Notification
 from kith.people.access import access_person
 from kith.relationships.access import (
     access_intro_call,
@@ -117,16 +115,6 @@ class ConnectionOut(Schema):
     how_met_detail: str
     since: datetime
     last_interaction_at: datetime
-
-
-class NotificationOut(Schema):
-    id: str
-    kind: str
-    text: str
-    url: str
-    actor: str | None
-    created_at: datetime
-    read: bool
 
 
 def invitation_dict(invitation) -> dict:
@@ -306,7 +294,7 @@ def download_ics(request, call_id: str):
     return intro_call_ics_response(call, for_person=request.auth)
 
 
-# --- Connections, notifications --------------------------------------------------------------
+# --- Connections --------------------------------------------------------------------------
 
 
 class ConnectionQuery(Schema):
@@ -339,27 +327,3 @@ def remove_connection(request, handle: str):
     if not connection_remove(person=request.auth, other=other):
         raise Http404("You are not connected.")
     return Status(204, None)
-
-
-@router.get("/notifications", response={200: list[NotificationOut], **ERRORS})
-def list_notifications(request, limit: int = Query(40, ge=1), max_id: str | None = None):
-    items = Notification.objects.filter(recipient=request.auth).select_related("actor")
-    if max_id:
-        items = items.filter(pk__lt=parse_id(max_id) or 0)
-    return [
-        {
-            "id": str(n.pk),
-            "kind": n.kind,
-            "text": n.text,
-            "url": settings.BASE_URL + n.url if n.url else "",
-            "actor": n.actor.handle if n.actor else None,
-            "created_at": n.created_at,
-            "read": n.read_at is not None,
-        }
-        for n in items[: min(limit, settings.KITH_API_PAGE_MAX)]
-    ]
-
-
-@router.post("/notifications/read", response={200: dict, **ERRORS})
-def mark_notifications_read(request):
-    return {"marked": notifications_mark_read(person=request.auth)}

@@ -176,6 +176,7 @@ def contact_change_announce(*, change: ContactChange) -> int:
 
     Idempotent: connections already told about this change are skipped.
     """
+    from kith.feeds.actions import notify_many
     from kith.feeds.models import Notification, NotificationKind
     from kith.people.access import CONNECTION_LEVELS as levels
     from kith.relationships.access import connected_ids
@@ -199,17 +200,12 @@ def contact_change_announce(*, change: ContactChange) -> int:
         Notification.objects.filter(contact_change=change).values_list("recipient_id", flat=True)
     )
     recipients = [pk for pk in connected_ids(person) if pk not in told]
-    Notification.objects.bulk_create(
-        [
-            Notification(
-                recipient_id=pk,
-                kind=NotificationKind.CARD_CHANGE,
-                actor=person,
-                text=text[:300],
-                url=person.get_absolute_url(),
-                contact_change=change,
-            )
-            for pk in recipients
-        ]
+    notify_many(
+        recipient_ids=recipients,
+        kind=NotificationKind.CARD_CHANGE,
+        actor=person,
+        text=text,
+        url=person.get_absolute_url(),
+        contact_change=change,
     )
     return len(recipients)

@@ -11,8 +11,6 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kith.core.ids import parse_id
-from kith.feeds.actions import notifications_mark_read
-from kith.feeds.models import Notification
 from kith.people.access import access_person
 from kith.relationships.access import (
     access_intro_call,
@@ -294,19 +292,6 @@ def connection_remove_view(request, handle: str):
     if connection_remove(person=request.user, other=other):
         messages.success(request, f"You and {other.display_name} are no longer connected.")
     return redirect("connections")
-
-
-@login_required
-def notifications(request):
-    items = Notification.objects.filter(recipient=request.user).select_related("actor")[:100]
-    return render(request, "web/notifications.html", {"items": items})
-
-
-@login_required
-@require_POST
-def notifications_read(request):
-    notifications_mark_read(person=request.user)
-    return redirect("notifications")
 
 
 @login_required
