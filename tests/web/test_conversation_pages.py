@@ -486,7 +486,7 @@ def test_thread_page_queries_are_bounded(client, alice, bob, carol):
     actions.used_it_add(person=bob, post=root, story="Used it", public=True)
     large = _count(client, root.get_absolute_url())
     assert large == small
-    assert large <= 11  # session, viewer, thread_for (5), images, can_reply, stories, …
+    assert large <= 12  # session, viewer, thread_for (5), images, can_reply, stories, badge…
 
 
 def test_profile_listing_queries_are_bounded(client, alice, bob):
@@ -507,7 +507,7 @@ def test_profile_listing_queries_are_bounded(client, alice, bob):
         quote_and_repost(i)
     large = _count(client, "/@alice")
     assert large == small
-    assert large <= 15  # session, viewer, person, card, standing, follow figures, posts_of, images
+    assert large <= 16  # session, viewer, person, card, standing, follow, posts_of, images, badge
     assert _count(client, "/@alice/posts") <= small
 
 

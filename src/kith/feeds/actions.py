@@ -83,7 +83,7 @@ def notify_many(
     """Store the same notification for each of `recipient_ids` who wants it, in one INSERT."""
     from kith.notify.models import Delivery
     from kith.notify.preferences import deliveries_for
-    from kith.people.models import Person
+    from kith.people.access import mail_recipients
 
     deliveries = deliveries_for(recipient_ids, kind)
     wanted = [pk for pk, delivery in deliveries.items() if delivery != Delivery.OFF]
@@ -102,7 +102,7 @@ def notify_many(
     )
     by_email = [pk for pk in wanted if deliveries[pk] == Delivery.EMAIL]
     if by_email:
-        _email(Person.objects.filter(pk__in=by_email), kind, text, url)
+        _email(mail_recipients(by_email), kind, text, url)
     return created
 
 

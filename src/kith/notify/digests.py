@@ -30,7 +30,7 @@ from kith.notify.models import (
     DigestStatus,
     DigestSubscription,
 )
-from kith.people.access import CONNECTION_LEVELS
+from kith.people.access import CONNECTION_LEVELS, mail_recipients
 from kith.people.models import ContactChange, Interest, Person
 from kith.relationships.access import connected_ids
 from kith.relationships.models import Block
@@ -315,9 +315,11 @@ def send_due_digests(now: datetime | None = None) -> dict[str, int]:
     """Send, here and now, every digest due; return how many ended in each status."""
     counts: dict[str, int] = {}
     due = due_subscriptions(now)
-    people = Person.objects.in_bulk([person_id for person_id, _ in due])
+    people = mail_recipients([person_id for person_id, _ in due]).in_bulk()
     for person_id, frequency in due:
         person = people.get(person_id)
+        if person is None:
+            continue
         try:
             digest = digest_send(person=person, frequency=frequency, now=now)
         except Exception:  # logged by digest_send; one failure must not stop the others

@@ -25,9 +25,9 @@ def send_digests(*, now: str | None = None) -> int:
 def send_digest(*, person_id: int, frequency: str, now: str | None = None) -> str | None:
     """Send one person's digest for the last period, unless already handled."""
     from kith.notify.digests import digest_send
-    from kith.people.models import Person
+    from kith.people.access import mail_recipients
 
-    person = Person.objects.filter(pk=person_id, is_active=True).first()
+    person = mail_recipients([person_id]).first()
     if person is None:
         return None
     digest = digest_send(

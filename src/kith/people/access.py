@@ -91,6 +91,16 @@ def person_for_confirmation(person_id: int, email: str) -> Person | None:
     return Person.objects.filter(pk=person_id, email=email, is_active=True).first()
 
 
+def mail_recipients(person_ids) -> QuerySet[Person]:
+    """Return those of `person_ids` Kith may email: active, with a confirmed address.
+
+    For system mail (notification emails, digests), not for showing anyone to anyone.
+    """
+    return Person.objects.filter(
+        pk__in=list(person_ids), is_active=True, email_confirmed_at__isnull=False
+    )
+
+
 def access_own_field(person: Person, field_id: int | str) -> ContactField:
     """Return `person`'s own contact field `field_id`, or raise Http404."""
     field_id = parse_id(field_id)
