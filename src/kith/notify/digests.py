@@ -121,9 +121,9 @@ def build_digest(person: Person, start: datetime, end: datetime) -> DigestConten
     if connections:
         # Best conversations among connections: their threads with the most replies and
         # helpful marks in the period.
-        replies = Post.objects.filter(thread_root=OuterRef("pk"), deleted_at__isnull=True).filter(
-            in_period
-        )
+        replies = Post.objects.filter(
+            thread_root=OuterRef("pk"), in_reply_to__isnull=False, deleted_at__isnull=True
+        ).filter(in_period)
         helpful = Reaction.objects.filter(post=OuterRef("pk"), kind=ReactionKind.HELPFUL).filter(
             in_period
         )
