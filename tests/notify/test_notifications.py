@@ -103,6 +103,7 @@ def test_off_stores_nothing_and_email_also_sends_mail(
         actions.post_reply(author=alice, to=post, body="Thanks, it works")
     assert NotificationKind.REPLY in kinds_of(bob)
     assert [m.to for m in mail.outbox] == [["bob@example.com"]]
+    assert "\n" not in mail.outbox[0].subject
     assert "replied" in mail.outbox[0].subject
     assert "/settings/notifications/" in mail.outbox[0].body
 
@@ -165,6 +166,9 @@ def test_settings_page_saves_every_kind_and_the_digest(client, alice):
     bad = client.post("/settings/notifications/", {"kind_reply": "loud", "digest": "hourly"})
     assert bad.status_code == 400
     assert notification_settings(alice)["reply"] == "email"
+    half = client.post("/settings/notifications/", {"kind_reply": "off", "digest": "hourly"})
+    assert half.status_code == 400 and "Digest must be one of" in half.content.decode()
+    assert notification_settings(alice)["reply"] == "email"  # nothing half-written
 
 
 def test_settings_api(api, alice, token_for):
@@ -377,3 +381,19 @@ def test_notification_endpoints_make_a_fixed_number_of_queries(
     # API: the token, then one query (the page of notifications with actors and posts, or the
     # count). Web: session, person, the page, the nav badge.
     assert counts == {"api list": 2, "api unread": 2, "web page": 4}
+
+
+def test_single_notifications_respect_the_settings_too(
+    alice, people, django_capture_on_commit_callbacks
+):
+    """Follows, invitations and intro calls go through notify(): off and email apply."""
+    ana, dan = people("ana", "dan")
+    notification_settings_update(person=alice, changes={NotificationKind.FOLLOW: "off"})
+    follow_create(follower=ana, target=alice)
+    assert NotificationKind.FOLLOW not in kinds_of(alice)
+    notification_settings_update(person=dan, changes={NotificationKind.INVITATION: "email"})
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation_send(sender=ana, recipient=dan, how_known="in_person")
+    assert NotificationKind.INVITATION in kinds_of(dan)
+    assert [m.to for m in mail.outbox] == [["dan@example.com"]]
+    assert "http://testserver/invitations/" in mail.outbox[0].body

@@ -50,9 +50,10 @@ def _email(recipients, kind: str, text: str, url: str) -> None:
         f"You get this email because “{label}” is set to email. Change it at "
         f"{settings.BASE_URL}/settings/notifications/\n"
     )
+    subject = "Kith: " + " ".join(text.split())[:120]  # one line: no header injection
     for person in recipients:
         if person.email and person.email_confirmed_at and person.is_active:
-            enqueue_email_on_commit(to=[person.email], subject=f"Kith: {text[:120]}", body=body)
+            enqueue_email_on_commit(to=[person.email], subject=subject, body=body)
 
 
 def notify(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
@@ -63,11 +64,12 @@ def notification_settings_page(request):
     if request.method == "POST":
         changes = {kind: request.POST.get(f"kind_{kind}", current[kind]) for kind, _ in kinds()}
         try:
-            notification_settings_update(person=request.user, changes=changes)
-            digest_frequency_set(
-                person=request.user,
-                frequency=request.POST.get("digest", digest_frequency(request.user)),
-            )
+            with transaction.atomic():  # all or nothing: a bad digest value keeps the kinds
+                notification_settings_update(person=request.user, changes=changes)
+                digest_frequency_set(
+                    person=request.user,
+                    frequency=request.POST.get("digest", digest_frequency(request.user)),
+                )
         except ValidationError as exc:
             error = " ".join(exc.messages)
             status = 400
