@@ -231,3 +231,25 @@ def test_a_token_for_another_digest_does_not_touch_this_one(client, alice, scene
     tampered = path.replace(path.split("/")[-2][:8], "AAAAAAAA")
     assert client.post(tampered).status_code == 400
     assert digest_frequency(alice) == "daily"
+
+
+def test_the_scheduler_sends_yesterdays_digests_once(alice, scene):
+    """`digests-send` and `notifications-clean` are periodic jobs; the scheduler's run sends
+    the digest of the day that just ended, and a later run in the same day sends nothing."""
+    from kith.conversations.models import Reaction
+    from kith.core import schedule
+    from kith.notify.tasks import clean_notifications, send_digests
+    from kith.people.models import ContactChange
+
+    jobs = schedule.load_jobs()
+    assert jobs["digests-send"].task is send_digests
+    assert jobs["notifications-clean"].task is clean_notifications
+    yesterday = timezone.now() - timedelta(days=1)
+    Post.objects.update(created_at=yesterday)
+    Reaction.objects.update(created_at=yesterday)
+    ContactChange.objects.update(changed_at=yesterday)
+    now = timezone.now()
+    assert schedule.enqueue_due(now=now, jobs=[jobs["digests-send"]]) == ["digests-send"]
+    assert [m.to for m in mail.outbox] == [["alice@example.com"]]
+    assert schedule.enqueue_due(now=now + timedelta(hours=1), jobs=[jobs["digests-send"]])
+    assert len(mail.outbox) == 1

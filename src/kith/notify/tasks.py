@@ -1,12 +1,18 @@
-"""Notification and digest tasks: thin, idempotent; the scheduler or `kith` runs them."""
+"""Notification and digest tasks: thin, idempotent; the periodic scheduler runs them (and
+`kith digests` / `kith clean-notifications` by hand)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django_tasks import task
 
+from kith.core.schedule import periodic
 
+
+# Hourly, so a worker that was down at midnight still sends yesterday's digests soon after;
+# the Digest row makes every later run a no-op for the same period.
+@periodic("digests-send", every=timedelta(hours=1))
 @task()
 def send_digests(*, now: str | None = None) -> int:
     """Send every digest due for the period that just ended; return how many were enqueued.
@@ -36,6 +42,7 @@ def send_digest(*, person_id: int, frequency: str, now: str | None = None) -> st
     return digest.status if digest else None
 
 
+@periodic("notifications-clean", every=timedelta(days=1))
 @task()
 def clean_notifications() -> int:
     """Delete read notifications older than KITH_NOTIFICATION_RETENTION_DAYS."""
