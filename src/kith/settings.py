@@ -102,6 +102,8 @@ INSTALLED_APPS = [
     "kith.people",
     "kith.relationships",
     "kith.feeds",
+    "kith.live",
+    "kith.messaging",
     "kith.conversations",
     "kith.relevance",
     "kith.contacts",
@@ -222,6 +224,7 @@ _redis_url = env_str(
     "Redis URL: a shared cache, and the task queue (RQ) unless KITH_TASK_BACKEND says otherwise. "
     "Empty: in-process cache, tasks in the database.",
 )
+KITH_REDIS_URL = _redis_url
 if _redis_url:
     CACHES = {
         "default": {
@@ -313,6 +316,17 @@ KITH_QUESTIONS_ROUTED_PER_DAY = env_int(
     "KITH_QUESTIONS_ROUTED_PER_DAY",
     5,
     "Most questions a day routed to someone who offered to answer questions on a topic.",
+)
+
+# --- Live updates (server-sent events) ----------------------------------------------------
+KITH_LIVE_HEARTBEAT_SECONDS = env_float(
+    "KITH_LIVE_HEARTBEAT_SECONDS", 20.0, "Seconds between heartbeat comments on a live stream."
+)
+KITH_LIVE_QUEUE = env_int(
+    "KITH_LIVE_QUEUE", 100, "Events queued per live connection before it skips to a resync."
+)
+KITH_LIVE_BUFFER = env_int(
+    "KITH_LIVE_BUFFER", 200, "Recent live events kept per person for Last-Event-ID replay."
 )
 
 # --- API --------------------------------------------------------------------------------------

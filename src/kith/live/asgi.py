@@ -1,0 +1,196 @@
+"""The server-sent events endpoint, a native ASGI app in front of the WSGI thread pool.
+
+A stream stays open for hours; on the a2wsgi pool it would hold one of KITH_THREADS threads.
+Here it costs a coroutine and a bounded queue. Only the authentication (one session or token
+look-up) and a replay's access check run in a thread, through `sync_to_async`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from http.cookies import CookieError, SimpleCookie
+from types import SimpleNamespace
+from urllib.parse import parse_qs
+
+from asgiref.sync import sync_to_async
+from django.conf import settings
+
+from kith.live.broker import Broker, Event, get_broker, resync_event
+
+STREAM_PATHS = frozenset({"/live/events", "/api/v1/streaming", "/api/v1/streaming/"})
+RETRY_MS = 3000
+
+
+def _headers(scope) -> dict[str, str]:
+    return {
+        key.decode("latin-1").lower(): value.decode("latin-1") for key, value in scope["headers"]
+    }
+
+
+def authenticate(headers: dict[str, str]) -> int | None:
+    """Return the id of the person a bearer token or session cookie names, else None."""
+    from django.contrib.auth import get_user
+    from django.db import close_old_connections
+
+    close_old_connections()
+    try:
+        authorization = headers.get("authorization", "")
+        if authorization:
+            from kith.people.actions import access_token_authenticate
+
+            scheme, _, token = authorization.partition(" ")
+            if scheme.lower() != "bearer":
+                return None
+            person = access_token_authenticate(token.strip())
+            return person.pk if person is not None else None
+        try:
+            cookies = SimpleCookie(headers.get("cookie", ""))
+        except CookieError:
+            return None
+        morsel = cookies.get(settings.SESSION_COOKIE_NAME)
+        if morsel is None or not morsel.value:
+            return None
+        from importlib import import_module
+
+        store = import_module(settings.SESSION_ENGINE).SessionStore(session_key=morsel.value)
+        user = get_user(SimpleNamespace(session=store))
+        return user.pk if user.is_authenticated and user.is_active else None
+    finally:
+        close_old_connections()
+
+
+def visible_only(person_id: int, events: list[Event]) -> list[Event]:
+    """Drop replayed events whose post `person_id` may no longer see (one query)."""
+    post_ids = {event.post_id for event in events if event.post_id is not None}
+    if not post_ids:
+        return events
+    from django.db import close_old_connections
+
+    from kith.conversations.access import visible_posts
+    from kith.people.models import Person
+
+    close_old_connections()
+    try:
+        viewer = Person.objects.filter(pk=person_id, is_active=True).first()
+        seen = (
+            set(visible_posts(viewer).filter(pk__in=post_ids).values_list("pk", flat=True))
+            if viewer is not None
+            else set()
+        )
+    finally:
+        close_old_connections()
+    return [event for event in events if event.post_id is None or event.post_id in seen]
+
+
+def replay(broker: Broker, person_id: int, last_id: str) -> list[Event]:
+    events = broker.since(person_id, last_id)
+    if events is None:
+        return [resync_event(person_id)]
+    return visible_only(person_id, events)
+
+
+async def _respond(send, status: int, body: bytes, extra=()) -> None:
+    headers = [(b"content-type", b"application/json"), *extra]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+class LiveEndpoint:
+    """GET a text/event-stream of the signed-in person's events (401 without a person)."""
+
+    def __init__(self, broker: Broker | None = None) -> None:
+        self._broker = broker
+
+    @property
+    def broker(self) -> Broker:
+        return self._broker or get_broker()
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["method"] not in ("GET", "HEAD"):
+            await _respond(send, 405, b'{"detail":"Use GET."}', [(b"allow", b"GET")])
+            return
+        headers = _headers(scope)
+        person_id = await sync_to_async(authenticate)(headers)
+        if person_id is None:
+            await _respond(
+                send,
+                401,
+                b'{"detail":"Sign in, or send Authorization: Bearer <token>."}',
+                [(b"www-authenticate", b'Bearer realm="kith"')],
+            )
+            return
+        query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+        last_id = headers.get("last-event-id") or (query.get("last_event_id") or [""])[0]
+        broker = self.broker
+        sub = await broker.subscribe(person_id)  # before the replay, so nothing falls between
+        try:
+            backlog = (
+                await sync_to_async(replay)(broker, person_id, last_id[:64]) if last_id else []
+            )
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 200,
+                    "headers": [
+                        (b"content-type", b"text/event-stream; charset=utf-8"),
+                        (b"cache-control", b"no-cache, no-store"),
+                        (b"x-accel-buffering", b"no"),
+                    ],
+                }
+            )
+            if scope["method"] == "HEAD":
+                await send({"type": "http.response.body", "body": b""})
+                return
+            sent = {event.id for event in backlog}
+            first = f"retry: {RETRY_MS}\n: connected\n\n".encode()
+            await send(
+                {
+                    "type": "http.response.body",
+                    "body": first + b"".join(event.encode() for event in backlog),
+                    "more_body": True,
+                }
+            )
+            watcher = asyncio.ensure_future(_wait_for_disconnect(receive, sub))
+            try:
+                await self._stream(sub, send, sent)
+            finally:
+                watcher.cancel()
+        finally:
+            broker.unsubscribe(sub)
+
+    async def _stream(self, sub, send, sent: set[str]) -> None:
+        heartbeat = settings.KITH_LIVE_HEARTBEAT_SECONDS
+        while True:
+            try:
+                event = await asyncio.wait_for(sub.queue.get(), timeout=heartbeat)
+            except TimeoutError:
+                body = b": heartbeat\n\n"
+            else:
+                if event is None:  # the client went away
+                    return
+                if event.id and event.id in sent:
+                    continue  # already sent in the replay
+                body = event.encode()
+            await send({"type": "http.response.body", "body": body, "more_body": True})
+
+
+async def _wait_for_disconnect(receive, sub) -> None:
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            sub.offer(None)
+            return
+
+
+class LiveRouter:
+    """Send the stream paths to `LiveEndpoint`, everything else to the WSGI app."""
+
+    def __init__(self, app, endpoint: LiveEndpoint | None = None) -> None:
+        self.app = app
+        self.endpoint = endpoint or LiveEndpoint()
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] == "http" and scope["path"] in STREAM_PATHS:
+            await self.endpoint(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
