@@ -38,8 +38,12 @@ class Stream:
     def __init__(self, response: httpx.Response) -> None:
         self.response = response
         self._lines = response.iter_lines()
+        self.pending: list[Frame] = []
+        self.counts: dict | None = None
 
     def next_frame(self) -> Frame:
+        if self.pending:
+            return self.pending.pop(0)
         frame = Frame()
         for line in self._lines:
             if line == "":
@@ -81,4 +85,9 @@ def open_stream(url: str, *, headers=None, cookies=None) -> Iterator[Stream]:
         stream = Stream(response)
         opening = stream.next_frame()
         assert "connected" in opening.comments
+        first = stream.next_event()  # the unread counts, unless a resync comes first
+        if first.event == "counts":
+            stream.counts = first.json()
+        else:
+            stream.pending.append(first)
         yield stream

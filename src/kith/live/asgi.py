@@ -15,7 +15,7 @@ from urllib.parse import parse_qs
 from asgiref.sync import sync_to_async
 from django.conf import settings
 
-from kith.live.broker import Broker, Event, get_broker, resync_event
+from kith.live.broker import RESYNC, Broker, Event, get_broker, resync_event
 
 STREAM_PATHS = frozenset({"/live/events", "/api/v1/streaming", "/api/v1/streaming/"})
 RETRY_MS = 3000
@@ -59,6 +59,25 @@ def authenticate(headers: dict[str, str]) -> int | None:
         close_old_connections()
 
 
+def counts_event(person_id: int) -> Event:
+    """The person's unread counts, sent when a stream opens and after a resync."""
+    import orjson
+    from django.db import close_old_connections
+
+    from kith.feeds.actions import unread_notification_counts
+    from kith.messaging.selectors import unread_thread_count
+
+    close_old_connections()
+    try:
+        data = {
+            "notifications": unread_notification_counts([person_id])[person_id],
+            "messages": unread_thread_count(person_id),
+        }
+    finally:
+        close_old_connections()
+    return Event(id="", person_id=person_id, event="counts", data=orjson.dumps(data).decode())
+
+
 def visible_only(person_id: int, events: list[Event]) -> list[Event]:
     """Drop replayed events whose post `person_id` may no longer see (one query)."""
     post_ids = {event.post_id for event in events if event.post_id is not None}
@@ -82,11 +101,12 @@ def visible_only(person_id: int, events: list[Event]) -> list[Event]:
     return [event for event in events if event.post_id is None or event.post_id in seen]
 
 
-def replay(broker: Broker, person_id: int, last_id: str) -> list[Event]:
-    events = broker.since(person_id, last_id)
+def opening(broker: Broker, person_id: int, last_id: str) -> list[Event]:
+    """What a new stream starts with: the counts, then what it missed since `last_id`."""
+    events = broker.since(person_id, last_id) if last_id else []
     if events is None:
-        return [resync_event(person_id)]
-    return visible_only(person_id, events)
+        return [resync_event(person_id), counts_event(person_id)]
+    return [counts_event(person_id), *visible_only(person_id, events)]
 
 
 async def _respond(send, status: int, body: bytes, extra=()) -> None:
@@ -124,9 +144,7 @@ class LiveEndpoint:
         broker = self.broker
         sub = await broker.subscribe(person_id)  # before the replay, so nothing falls between
         try:
-            backlog = (
-                await sync_to_async(replay)(broker, person_id, last_id[:64]) if last_id else []
-            )
+            backlog = await sync_to_async(opening)(broker, person_id, last_id[:64])
             await send(
                 {
                     "type": "http.response.start",
@@ -141,7 +159,7 @@ class LiveEndpoint:
             if scope["method"] == "HEAD":
                 await send({"type": "http.response.body", "body": b""})
                 return
-            sent = {event.id for event in backlog}
+            sent = {event.id for event in backlog if event.id}
             first = f"retry: {RETRY_MS}\n: connected\n\n".encode()
             await send(
                 {
@@ -171,6 +189,9 @@ class LiveEndpoint:
                 if event.id and event.id in sent:
                     continue  # already sent in the replay
                 body = event.encode()
+                if event.event == RESYNC:  # it missed events: its counts come again
+                    counts = await sync_to_async(counts_event)(sub.person_id)
+                    body += counts.encode()
             await send({"type": "http.response.body", "body": body, "more_body": True})
 
 
@@ -182,8 +203,16 @@ async def _wait_for_disconnect(receive, sub) -> None:
             return
 
 
+LIVE_HEADER = b"x-kith-live"
+
+
 class LiveRouter:
-    """Send the stream paths to `LiveEndpoint`, everything else to the WSGI app."""
+    """Send the stream paths to `LiveEndpoint`, everything else to the WSGI app.
+
+    Requests passed on carry `X-Kith-Live: 1` (any such header from the client is dropped),
+    so pages know the stream is served here and connect to it; under a plain WSGI server
+    (tests' live_server) they do not try.
+    """
 
     def __init__(self, app, endpoint: LiveEndpoint | None = None) -> None:
         self.app = app
@@ -193,4 +222,7 @@ class LiveRouter:
         if scope["type"] == "http" and scope["path"] in STREAM_PATHS:
             await self.endpoint(scope, receive, send)
             return
+        if scope["type"] == "http":
+            headers = [(k, v) for k, v in scope["headers"] if k.lower() != LIVE_HEADER]
+            scope = {**scope, "headers": [*headers, (LIVE_HEADER, b"1")]}
         await self.app(scope, receive, send)

@@ -46,7 +46,8 @@ class Event:
 
     def encode(self) -> bytes:
         """The event in the text/event-stream wire format."""
-        lines = [f"id: {self.id}", f"event: {self.event}"]
+        lines = [f"id: {self.id}"] if self.id else []
+        lines.append(f"event: {self.event}")
         lines += [f"data: {line}" for line in self.data.split("\n")]
         return ("\n".join(lines) + "\n\n").encode()
 
