@@ -74,15 +74,14 @@ def bearer(person) -> dict[str, str]:
     return {"Authorization": f"Bearer {plaintext}"}
 
 
-def test_an_event_published_anywhere_reaches_streams_on_every_server(
-    redis_url, two_servers, alice
-):
+def test_an_event_published_anywhere_reaches_streams_on_every_server(redis_url, two_servers, alice):
     publisher = RedisBroker(redis_url)  # a third process: a worker, say
     first, second = two_servers
     headers = bearer(alice)
-    with open_stream(first.url + "/live/events", headers=headers) as one, open_stream(
-        second.url + "/live/events", headers=headers
-    ) as two:
+    with (
+        open_stream(first.url + "/live/events", headers=headers) as one,
+        open_stream(second.url + "/live/events", headers=headers) as two,
+    ):
         ids = publisher.publish([alice.pk], "message", '{"text":"hello"}')
         for stream in (one, two):
             frame = stream.next_event()

@@ -52,9 +52,10 @@ def test_the_stream_needs_a_person(uvicorn_server, alice):
 
 def test_a_published_event_reaches_its_person_only(uvicorn_server, alice, bob):
     url = uvicorn_server.url + PATH
-    with open_stream(url, headers=bearer(alice)) as alices, open_stream(
-        url, headers=bearer(bob)
-    ) as bobs:
+    with (
+        open_stream(url, headers=bearer(alice)) as alices,
+        open_stream(url, headers=bearer(bob)) as bobs,
+    ):
         live.publish([alice.pk], "message", {"text": "for alice"})
         live.publish([bob.pk], "message", {"text": "for bob"})
         mine = alices.next_event()
@@ -129,9 +130,10 @@ def test_a_live_event_never_carries_a_post_its_reader_may_not_see(
     """Connections-only post: bob (a connection) gets it, carol (a stranger) never does."""
     post = post_publish(author=alice, body="Only for my connections", visibility="connections")
     url = uvicorn_server.url + PATH
-    with open_stream(url, headers=bearer(bob)) as bobs, open_stream(
-        url, headers=bearer(carol)
-    ) as carols:
+    with (
+        open_stream(url, headers=bearer(bob)) as bobs,
+        open_stream(url, headers=bearer(carol)) as carols,
+    ):
         live.publish([bob.pk, carol.pk], "feed_entry", {"post": str(post.pk)}, post=post)
         live.publish([carol.pk], "message", {"marker": "after"})
         assert bobs.next_event().json() == {"post": str(post.pk)}
@@ -151,3 +153,40 @@ def test_a_live_event_never_carries_a_post_its_reader_may_not_see(
     post_delete(post=post, by=alice)
     live.publish([alice.pk], "feed_entry", {"post": str(post.pk)}, post=post)
     assert get_broker().since(alice.pk, first.id) == []
+
+
+def test_a_direct_message_is_delivered_live_to_participants_only(uvicorn_server, alice, bob, carol):
+    from kith.messaging.actions import thread_start
+
+    url = uvicorn_server.url + PATH
+    with (
+        open_stream(url, headers=bearer(bob)) as bobs,
+        open_stream(url, headers=bearer(carol)) as carols,
+    ):
+        assert bobs.counts == {"notifications": 0, "messages": 0}
+        message = thread_start(sender=alice, to=["bob"], body="Hello **Bob**")
+        live.publish([carol.pk], "message", {"marker": "after"})
+        frame = bobs.next_event()
+        data = frame.json()
+        assert frame.event == "message"
+        assert (data["thread"], data["from"], data["html"]) == (
+            str(message.thread_id),
+            "alice",
+            "<p>Hello <strong>Bob</strong></p>",
+        )
+        assert data["unread_threads"] == 1 and data["request"] is False
+        assert carols.next_event().json() == {"marker": "after"}
+
+
+def test_pages_served_by_kith_asgi_connect_to_the_stream(uvicorn_server, alice):
+    client = Client()
+    client.force_login(alice)
+    cookies = {"sessionid": client.cookies["sessionid"].value}
+    page = httpx.get(uvicorn_server.url + "/", cookies=cookies, timeout=TIMEOUT).text
+    assert 'sse-connect="/live/events"' in page and "htmx-ext-sse-2.2.4/sse.js" in page
+    # A client cannot switch it on elsewhere, and a plain WSGI server never does.
+    assert (
+        'sse-connect="/live/events"' not in client.get("/", HTTP_X_KITH_LIVE="1").content.decode()
+    )
+    anonymous = httpx.get(uvicorn_server.url + "/", timeout=TIMEOUT).text
+    assert "sse-connect" not in anonymous

@@ -17,6 +17,7 @@ from kith.api.routes import (
     links,
     me,
     media,
+    messages,
     people,
     safety,
     search,
@@ -101,3 +102,4 @@ api.add_router("/v1/search", search.router)
 api.add_router("/v1", "kith.api.routes.communities.router")
 api.add_router("/v1", "kith.api.routes.topics.router")
 api.add_router("/v1/suggestions", suggestions.router)
+api.add_router("/v1/messages", messages.router)

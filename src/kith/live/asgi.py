@@ -8,6 +8,7 @@ look-up) and a replay's access check run in a thread, through `sync_to_async`.
 from __future__ import annotations
 
 import asyncio
+import secrets
 from http.cookies import CookieError, SimpleCookie
 from types import SimpleNamespace
 from urllib.parse import parse_qs
@@ -15,6 +16,7 @@ from urllib.parse import parse_qs
 from asgiref.sync import sync_to_async
 from django.conf import settings
 
+from kith.live.access import visible_only
 from kith.live.broker import RESYNC, Broker, Event, get_broker, resync_event
 
 STREAM_PATHS = frozenset({"/live/events", "/api/v1/streaming", "/api/v1/streaming/"})
@@ -76,29 +78,6 @@ def counts_event(person_id: int) -> Event:
     finally:
         close_old_connections()
     return Event(id="", person_id=person_id, event="counts", data=orjson.dumps(data).decode())
-
-
-def visible_only(person_id: int, events: list[Event]) -> list[Event]:
-    """Drop replayed events whose post `person_id` may no longer see (one query)."""
-    post_ids = {event.post_id for event in events if event.post_id is not None}
-    if not post_ids:
-        return events
-    from django.db import close_old_connections
-
-    from kith.conversations.access import visible_posts
-    from kith.people.models import Person
-
-    close_old_connections()
-    try:
-        viewer = Person.objects.filter(pk=person_id, is_active=True).first()
-        seen = (
-            set(visible_posts(viewer).filter(pk__in=post_ids).values_list("pk", flat=True))
-            if viewer is not None
-            else set()
-        )
-    finally:
-        close_old_connections()
-    return [event for event in events if event.post_id is None or event.post_id in seen]
 
 
 def opening(broker: Broker, person_id: int, last_id: str) -> list[Event]:
@@ -204,12 +183,15 @@ async def _wait_for_disconnect(receive, sub) -> None:
 
 
 LIVE_HEADER = b"x-kith-live"
+# The header's value is a secret of this process, so a client cannot forge it.
+LIVE_TOKEN = secrets.token_hex(16)
 
 
 class LiveRouter:
     """Send the stream paths to `LiveEndpoint`, everything else to the WSGI app.
 
-    Requests passed on carry `X-Kith-Live: 1` (any such header from the client is dropped),
+    Requests passed on carry `X-Kith-Live: <LIVE_TOKEN>` (any such header from the client is
+    dropped),
     so pages know the stream is served here and connect to it; under a plain WSGI server
     (tests' live_server) they do not try.
     """
@@ -224,5 +206,5 @@ class LiveRouter:
             return
         if scope["type"] == "http":
             headers = [(k, v) for k, v in scope["headers"] if k.lower() != LIVE_HEADER]
-            scope = {**scope, "headers": [*headers, (LIVE_HEADER, b"1")]}
+            scope = {**scope, "headers": [*headers, (LIVE_HEADER, LIVE_TOKEN.encode())]}
         await self.app(scope, receive, send)

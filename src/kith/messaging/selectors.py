@@ -65,9 +65,9 @@ def box_of(person, box: str, *, before: int | None = None, limit: int = 40) -> l
         people.setdefault(other.thread_id, []).append(other.person)
     last = {
         m.pk: m
-        for m in Message.objects.filter(pk__in=[row.thread.last_message_id for row in rows])
-        .select_related("sender")
-        .only("id", "thread_id", "body", "created_at", "sender__handle", "sender__display_name")
+        for m in Message.objects.filter(
+            pk__in=[row.thread.last_message_id for row in rows]
+        ).select_related("sender")
     }
     for row in rows:
         row.people = people.get(row.thread_id, [])

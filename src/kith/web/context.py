@@ -3,7 +3,9 @@ from django.conf import settings
 
 def site(request):
     """Add site-wide values to every template."""
-    live = request.META.get("HTTP_X_KITH_LIVE") == "1" and request.user.is_authenticated
+    from kith.live.asgi import LIVE_TOKEN
+
+    live = request.META.get("HTTP_X_KITH_LIVE") == LIVE_TOKEN and request.user.is_authenticated
     return {
         "SITE_NAME": "Kith",
         "BASE_URL": settings.BASE_URL,

@@ -31,7 +31,8 @@
       setCount("notifications", data.unread || 0);
     } else if (message.type === "message") {
       setCount("messages", data.unread_threads || 0);
-      document.dispatchEvent(new CustomEvent("kith:message", { detail: data }));
+      var open = document.querySelector('[data-message-thread="' + data.thread + '"]');
+      if (open && window.htmx) window.htmx.trigger(open, "kith:message");
     } else if (message.type === "feed_entry") {
       fresh += 1;
       showNew();
