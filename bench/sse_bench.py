@@ -103,7 +103,7 @@ def make_people(count: int) -> list[tuple[int, str]]:
                 handle=f"sse{n}",
                 display_name=f"Stream {n}",
                 email=f"sse{n}@example.org",
-                password="!",  # noqa: S106 - unusable: these people only use tokens
+                password="!",  # unusable: these people only use tokens
             )
             for n in range(count)
         ]
@@ -229,9 +229,7 @@ async def drive(port: int, people: list[tuple[int, str]], rounds: int, server_pi
         "server_rss_mb_with_connections": round(rss, 1),
         "rounds": [{k: round(v * 1000, 1) for k, v in r.items()} for r in latencies],
         "last_delivery_ms_worst": round(max(r["last"] for r in latencies) * 1000, 1),
-        "last_delivery_ms_median": round(
-            statistics.median(r["last"] for r in latencies) * 1000, 1
-        ),
+        "last_delivery_ms_median": round(statistics.median(r["last"] for r in latencies) * 1000, 1),
         "broker_publish_ms_median": round(statistics.median(publish_call) * 1000, 1),
     }
 
@@ -295,7 +293,8 @@ def main(argv: list[str] | None = None) -> int:
     people = make_people(args.connections)
     brokers = ["inprocess", "redis"] if args.broker == "both" else [args.broker]
     results = {
-        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}",
         "results": [run_one(b, people, args.rounds, env) for b in brokers],
     }
     print(json.dumps(results, indent=2))
