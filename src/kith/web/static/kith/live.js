@@ -19,6 +19,9 @@
     link.setAttribute("href", window.location.pathname + window.location.search);
     box.hidden = fresh === 0;
   }
+  document.addEventListener("htmx:sseOpen", function (evt) {
+    if (evt.target && evt.target.setAttribute) evt.target.setAttribute("data-live-connected", "");
+  });
   document.addEventListener("htmx:sseMessage", function (evt) {
     var message = evt.detail;
     if (!message || !message.type || !message.data) return;
