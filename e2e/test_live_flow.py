@@ -87,6 +87,7 @@ def test_messages_notifications_and_new_posts_arrive_without_reloading(open_asgi
     a.page.locator("textarea[name=body]").fill("Great, see you there")
     a.page.get_by_role("button", name="Send").click()
     expect(b.page.get_by_text("Great, see you there")).to_be_visible()  # bob's open thread
+    expect(b.page.locator('[data-live-count="messages"]')).to_have_text("")  # and it is read
     b.screenshot("live-2-thread-updated.png")
 
     notify(recipient=alice, kind=NotificationKind.FOLLOW, actor=bob, text="Bob follows you.")

@@ -322,6 +322,12 @@ def test_web_compose_thread_reply_and_inbox(alice, bob):
     assert reply.status_code == 200 and reply["HX-Retarget"] == "#message-list"
     assert 'hx-swap-oob="true"' in reply.content.decode()
     assert Message.objects.count() == 2
+    # alice answers while bob's thread is open: his live refresh reads it and clears his count
+    actions.message_send(participant=access_thread(alice, thread.pk), body="Live one")
+    refresh = other.get(f"/messages/{thread.pk}/", HTTP_HX_REQUEST="true").content.decode()
+    assert "Live one" in refresh and "<html" not in refresh
+    assert 'id="nav-messages-count" class="count" data-live-count="messages" ' in refresh
+    assert 'hx-swap-oob="true"></span>' in refresh  # empty: nothing unread
 
 
 def test_web_bad_input_answers_400_with_the_reason(alice, bob):

@@ -110,8 +110,16 @@ def thread(request, thread_id: str):
         return redirect("messages_thread", thread_id=participant.thread_id)
     if participant.status == ParticipantStatus.ACCEPTED:
         actions.thread_mark_read(participant=participant)
-    template = "web/_message_list.html" if request.htmx else "web/message_thread.html"
-    return render(request, template, _thread_context(request, participant))
+    if not request.htmx:
+        return render(request, "web/message_thread.html", _thread_context(request, participant))
+    # A live refresh of an open thread: the list, and the navigation's count now it is read.
+    response = render(request, "web/_message_list.html", _thread_context(request, participant))
+    unread = selectors.unread_thread_count(request.user.pk)
+    response.content += (
+        '<span id="nav-messages-count" class="count" data-live-count="messages" '
+        f'hx-swap-oob="true">{unread or ""}</span>'
+    ).encode()
+    return response
 
 
 def _with_fresh_form(request, response, context):
