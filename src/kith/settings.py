@@ -221,8 +221,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 _redis_url = env_str(
     "KITH_REDIS_URL",
     "",
-    "Redis URL: a shared cache, and the task queue (RQ) unless KITH_TASK_BACKEND says otherwise. "
-    "Empty: in-process cache, tasks in the database.",
+    "Redis URL: a shared cache, live events shared by all processes, and the task queue (RQ) "
+    "unless KITH_TASK_BACKEND says otherwise. Empty: in-process cache and live events, tasks "
+    "in the database.",
 )
 KITH_REDIS_URL = _redis_url
 if _redis_url:
