@@ -41,3 +41,20 @@ def test_replay_reports_a_gap_when_the_buffer_overflowed():
     assert broker.since(2, ids[5]) == []  # nothing for someone else
     assert broker.since(1, "12") is None  # from before this process
     assert broker.since(1, "x") is None
+
+
+def test_old_buffers_are_swept_and_their_replay_asks_for_a_resync(monkeypatch):
+    import kith.live.broker as broker_module
+
+    broker = InProcessBroker(buffer=5)
+    broker.SWEEP_EVERY = 4
+    now = [1000.0]
+    monkeypatch.setattr(broker_module.time, "monotonic", lambda: now[0])
+    old = broker.publish([1], "message", "old")[0]
+    broker.publish([1], "message", "missed")  # the client saw "old" only
+    now[0] += broker.KEEP_SECONDS + 1  # person 1 falls silent for over an hour
+    broker.publish([2], "message", "a")
+    broker.publish([2], "message", "b")  # the fourth publish sweeps
+    assert 1 not in broker._recent and 2 in broker._recent
+    assert broker.since(1, old) is None  # "missed" was swept: resync
+    assert [e.data for e in broker.since(2, old)] == ["a", "b"]

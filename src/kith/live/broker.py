@@ -165,7 +165,14 @@ class Broker:
 
 
 class InProcessBroker(Broker):
-    """Events stay in this process: a counter for ids and a bounded deque per person."""
+    """Events stay in this process: a counter for ids and a bounded deque per person.
+
+    Memory stays bounded: every SWEEP_EVERY publishes, the buffers of people whose newest
+    event is older than KEEP_SECONDS are dropped; a replay from before then gets a resync.
+    """
+
+    SWEEP_EVERY = 1000
+    KEEP_SECONDS = 3600
 
     def __init__(self, buffer: int | None = None) -> None:
         super().__init__()
@@ -175,6 +182,9 @@ class InProcessBroker(Broker):
         self.first_id = time.time_ns() // 1000
         self._ids = itertools.count(self.first_id)
         self._recent: dict[int, deque[Event]] = {}
+        self._newest: dict[int, float] = {}  # person id → monotonic time of their last event
+        self._horizon = 0  # ids up to this one may have been swept away
+        self._published = 0
         self._lock = threading.Lock()
 
     def publish_items(
@@ -189,8 +199,21 @@ class InProcessBroker(Broker):
                     recent = self._recent[item.person_id] = deque(maxlen=self.buffer)
                 recent.append(item)
                 events.append(item)
+                self._newest[item.person_id] = time.monotonic()
+            self._published += 1
+            if self._published % self.SWEEP_EVERY == 0:
+                self._sweep()
         self.hub.deliver(events)
         return [item.id for item in events]
+
+    def _sweep(self) -> None:
+        """Drop the buffers nobody can usefully replay any more (called under the lock)."""
+        cutoff = time.monotonic() - self.KEEP_SECONDS
+        for person_id in [pid for pid, at in self._newest.items() if at < cutoff]:
+            recent = self._recent.pop(person_id, None)
+            del self._newest[person_id]
+            if recent:
+                self._horizon = max(self._horizon, int(recent[-1].id))
 
     def since(self, person_id: int, last_id: str) -> list[Event] | None:
         try:
@@ -199,7 +222,8 @@ class InProcessBroker(Broker):
             return None
         with self._lock:
             recent = list(self._recent.get(person_id, ()))
-        if last < self.first_id - 1:
+            horizon = self._horizon
+        if last < self.first_id - 1 or (last < horizon and not recent):
             return None
         if len(recent) == self.buffer and int(recent[0].id) > last + 1:
             return None  # the buffer overflowed past the client's last event
