@@ -110,3 +110,61 @@ def pytest_report_header(config):
     from django.conf import settings
 
     return f"database: {settings.DATABASES['default']['ENGINE']}"
+
+
+# --- A real uvicorn server (for the live event stream) ---------------------------------------
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class ServedApp:
+    """An ASGI app served by uvicorn on a loopback port, in a thread of the test process."""
+
+    def __init__(self, app) -> None:
+        import threading
+
+        import uvicorn
+
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        config = uvicorn.Config(
+            app, host="127.0.0.1", port=self.port, lifespan="off", log_level="warning"
+        )
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def start(self) -> ServedApp:
+        import time
+
+        self.thread.start()
+        deadline = time.monotonic() + 10
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("uvicorn did not start")
+            time.sleep(0.02)
+        return self
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.server.force_exit = True
+        self.thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def uvicorn_server(django_db_setup, django_db_blocker):
+    """Kith's own ASGI application (kith.asgi) served by uvicorn, once per test session.
+
+    Tests that use it need `transactional_db`, so what they write is committed and the
+    server's threads see it.
+    """
+    from kith.asgi import application
+
+    served = ServedApp(application).start()
+    yield served
+    served.stop()

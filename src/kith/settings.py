@@ -103,6 +103,8 @@ INSTALLED_APPS = [
     "kith.relationships",
     "kith.feeds",
     "kith.notify",
+    "kith.live",
+    "kith.messaging",
     "kith.conversations",
     "kith.relevance",
     "kith.contacts",
@@ -220,9 +222,11 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 _redis_url = env_str(
     "KITH_REDIS_URL",
     "",
-    "Redis URL: a shared cache, and the task queue (RQ) unless KITH_TASK_BACKEND says otherwise. "
-    "Empty: in-process cache, tasks in the database.",
+    "Redis URL: a shared cache, live events shared by all processes, and the task queue (RQ) "
+    "unless KITH_TASK_BACKEND says otherwise. Empty: in-process cache and live events, tasks "
+    "in the database.",
 )
+KITH_REDIS_URL = _redis_url
 if _redis_url:
     CACHES = {
         "default": {
@@ -326,6 +330,17 @@ KITH_NOTIFICATION_GROUP_HOURS = env_int(
     "KITH_NOTIFICATION_GROUP_HOURS",
     24,
     "Notifications of one kind about one post within this many hours show as one group.",
+)
+
+# --- Live updates (server-sent events) ----------------------------------------------------
+KITH_LIVE_HEARTBEAT_SECONDS = env_float(
+    "KITH_LIVE_HEARTBEAT_SECONDS", 20.0, "Seconds between heartbeat comments on a live stream."
+)
+KITH_LIVE_QUEUE = env_int(
+    "KITH_LIVE_QUEUE", 100, "Events queued per live connection before it skips to a resync."
+)
+KITH_LIVE_BUFFER = env_int(
+    "KITH_LIVE_BUFFER", 200, "Recent live events kept per person for Last-Event-ID replay."
 )
 
 # --- API --------------------------------------------------------------------------------------

@@ -135,3 +135,31 @@ def test_ones_own_repost_goes_with_a_block(alice, carol, publish):
     block_create(blocker=alice, blocked=carol)
     assert not can_see(carol, repost)
     assert not visible_posts(carol).filter(pk=repost.pk).exists()
+
+
+@pytest.mark.parametrize("relationship", RELATIONSHIPS)
+@pytest.mark.parametrize("visibility", list(SEES))
+def test_live_events_follow_the_truth_table(
+    alice, viewers, publish, visibility, relationship, django_capture_on_commit_callbacks
+):
+    """A live event carrying the post reaches the viewer iff they may see it; so does a replay."""
+    from kith import live
+    from kith.live.access import visible_only
+    from kith.live.broker import Event, InProcessBroker, set_broker
+
+    viewer = viewers[relationship]
+    if viewer is None:
+        return  # no stream without a person (401, tests/live)
+    post = publish(alice, BODY, visibility=visibility)
+    broker = InProcessBroker()
+    old = set_broker(broker)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            live.publish([viewer.pk], "feed_entry", {"post": str(post.pk)}, post=post)
+    finally:
+        set_broker(old)
+    expected = relationship in SEES[visibility]
+    delivered = broker.since(viewer.pk, str(broker.first_id - 1))
+    assert [e.post_id for e in delivered] == ([post.pk] if expected else [])
+    replay = [Event("1", viewer.pk, "feed_entry", "{}", post.pk)]
+    assert bool(visible_only(viewer.pk, replay)) is expected

@@ -17,6 +17,7 @@ from kith.api.routes import (
     links,
     me,
     media,
+    messages,
     notifications,
     people,
     safety,
@@ -103,3 +104,4 @@ api.add_router("/v1/search", search.router)
 api.add_router("/v1", "kith.api.routes.communities.router")
 api.add_router("/v1", "kith.api.routes.topics.router")
 api.add_router("/v1/suggestions", suggestions.router)
+api.add_router("/v1/messages", messages.router)

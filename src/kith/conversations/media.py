@@ -46,7 +46,8 @@ class MediaFile:
 def access_media_file(viewer, name: str) -> MediaFile:
     """Return the image file `name` if `viewer` may see it, else raise Http404.
 
-    A draft is its owner's alone; an attached image is seen by whoever may see its post.
+    A draft is its owner's alone; an attached image is seen by whoever may see its post; an
+    image sent with a direct message by the participants of its thread (`messaging.access`).
     """
     if not FILE_NAME.match(name or ""):
         raise Http404("No such file.")
@@ -56,7 +57,11 @@ def access_media_file(viewer, name: str) -> MediaFile:
         raise Http404("No such file.")
     signed_in = viewer is not None and getattr(viewer, "is_authenticated", False)
     if media.post_id is None:
-        if not signed_in or viewer.pk != media.owner_id:
+        if signed_in and viewer.pk == media.owner_id:
+            return MediaFile(media=media, name=name, public=False)
+        from kith.messaging.access import may_see_attachment
+
+        if not may_see_attachment(viewer, media):
             raise Http404("No such file.")
         return MediaFile(media=media, name=name, public=False)
     if not can_see(viewer, media.post):
@@ -92,5 +97,9 @@ def media_for_posts(posts: Iterable[Post]) -> dict[int, list[Media]]:
 
 
 def drafts_of(person) -> list[Media]:
-    """Return `person`'s images not attached to a post yet, oldest first."""
-    return list(Media.objects.filter(owner=person, post__isnull=True).order_by("id"))
+    """Return `person`'s images not attached to a post or a message yet, oldest first."""
+    return list(
+        Media.objects.filter(
+            owner=person, post__isnull=True, message_attachment__isnull=True
+        ).order_by("id")
+    )

@@ -6,8 +6,9 @@ once the transaction commits.
 
 Feed entries are written by the fan-out (`fanout.py`) through `fan_out_post`, which the
 conversations actions enqueue on commit (`enqueue_fan_out`); relationship and post actions
-call the removals here in their own transaction. Who may see a post is decided by
-`conversations.access` only: at write time (`audience_among`) and again at read time.
+call the removals here in their own transaction. New notifications are announced on the
+recipients' live streams once the commit lands (`kith.live`). Who may see a post is decided
+by `conversations.access` only: at write time (`audience_among`) and again at read time.
 """
 
 from __future__ import annotations
@@ -75,6 +76,7 @@ def notify(
     )
     if delivery == Delivery.EMAIL:
         _email([recipient], kind, text, url)
+    _announce([notification])
     return notification
 
 
@@ -104,7 +106,57 @@ def notify_many(
     by_email = [pk for pk in wanted if deliveries[pk] == Delivery.EMAIL]
     if by_email:
         _email(mail_recipients(by_email), kind, text, url)
+    _announce(created)
     return created
+
+
+def unread_notification_counts(person_ids) -> dict[int, int]:
+    """Return the number of unread notifications of each of `person_ids` (one query)."""
+    from django.db.models import Count
+
+    rows = (
+        Notification.objects.filter(recipient_id__in=list(person_ids), read_at__isnull=True)
+        .values("recipient_id")
+        .annotate(n=Count("id"))
+        .values_list("recipient_id", "n")
+    )
+    counts = dict.fromkeys(person_ids, 0)
+    counts.update(rows)
+    return counts
+
+
+def _announce(notifications: list[Notification]) -> None:
+    """Publish each new notification to its recipient's live stream once the commit lands.
+
+    A notification about a post reaches only recipients who may see that post.
+    """
+    from django.db import transaction
+
+    from kith import live
+
+    if not notifications:
+        return
+
+    def send() -> None:
+        counts = unread_notification_counts({n.recipient_id for n in notifications})
+        for post in {n.post_id: n.post for n in notifications}.values():
+            live.publish_each(
+                {
+                    n.recipient_id: {
+                        "id": str(n.pk),
+                        "kind": n.kind,
+                        "text": n.text,
+                        "url": n.url,
+                        "unread": counts.get(n.recipient_id, 0),
+                    }
+                    for n in notifications
+                    if n.post_id == (post.pk if post is not None else None)
+                },
+                "notification",
+                post=post,
+            )
+
+    transaction.on_commit(send, robust=True)
 
 
 def notifications_mark_read(*, person, ids: list[int] | None = None) -> int:

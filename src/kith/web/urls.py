@@ -76,6 +76,7 @@ urlpatterns = [
         name="settings_token_revoke",
     ),
     path("", include("kith.web.urls_invitations")),
+    path("", include("kith.web.urls_messages")),
     path("", include("kith.web.urls_follows")),
     path("", include("kith.web.urls_feeds")),
     path("", include("kith.web.urls_contacts")),

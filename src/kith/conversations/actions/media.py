@@ -107,6 +107,10 @@ def media_delete(*, media: Media, by) -> None:
         raise ValidationError("Only the person who uploaded an image can remove it.")
     if media.post_id is not None:
         raise ValidationError({"media": ["This image is on a post: delete the post instead."]})
+    from kith.messaging.models import Attachment
+
+    if Attachment.objects.filter(media=media).exists():
+        raise ValidationError({"media": ["This image was sent in a message."]})
     _delete_rows_and_files([media])
 
 
@@ -152,7 +156,9 @@ def check_media(errors: Errors, *, author, media_ids, post: Post | None = None) 
     if len(ids) + already > MAX_ATTACHMENTS:
         problems.append(f"Attach at most {MAX_ATTACHMENTS} images to a post.")
         return []
-    found = Media.objects.filter(owner=author, post__isnull=True).in_bulk(ids)
+    found = Media.objects.filter(
+        owner=author, post__isnull=True, message_attachment__isnull=True
+    ).in_bulk(ids)
     if len(found) != len(ids):
         problems.append("Some of these images were not found, or are on a post already.")
         return []
@@ -168,9 +174,9 @@ def attach_checked(post: Post, media: list[Media]) -> None:
     """Attach `media` (from `check_media`) to `post`, inside the caller's transaction."""
     start = Media.objects.filter(post=post).count() if media else 0
     for position, item in enumerate(media, start=start):
-        attached = Media.objects.filter(pk=item.pk, post__isnull=True).update(
-            post=post, position=position
-        )
+        attached = Media.objects.filter(
+            pk=item.pk, post__isnull=True, message_attachment__isnull=True
+        ).update(post=post, position=position)
         if not attached:  # attached elsewhere meanwhile: undo the whole publish
             raise ValidationError({"media": ["This image is on another post already."]})
         item.post, item.position = post, position

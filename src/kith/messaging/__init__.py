@@ -1,0 +1,1 @@
+"""Direct messages: threads between two or more people, message requests from strangers."""
