@@ -173,8 +173,10 @@ class LogQuery(Schema):
 # --- Helpers ----------------------------------------------------------------------------------
 
 
-def community_dict(viewer, community: Community) -> dict:
-    membership = perms.membership_of(viewer, community)
+def community_dict(viewer, community: Community, membership=perms.UNKNOWN) -> dict:
+    """Return `community` with the viewer's standing (pass their `membership` row, or None,
+    when it is known: no query then)."""
+    membership = perms.membership_of(viewer, community, membership)
     return {
         "id": str(community.pk),
         "slug": community.slug,
@@ -189,10 +191,10 @@ def community_dict(viewer, community: Community) -> dict:
             "status": membership.status if membership else None,
             "role": membership.role if membership and membership.is_active else None,
             "muted_until": membership.muted_until if membership and membership.muted else None,
-            "can_post": bool(perms.can_post_in(viewer, community)),
-            "can_join": bool(perms.can_join(viewer, community)),
-            "can_moderate": bool(membership and membership.is_moderator),
-            "can_manage": bool(perms.can_manage(viewer, community)),
+            "can_post": bool(perms.can_post_in(viewer, community, membership)),
+            "can_join": bool(perms.can_join(viewer, community, membership)),
+            "can_moderate": bool(perms.can_moderate(viewer, community, membership)),
+            "can_manage": bool(perms.can_manage(viewer, community, membership)),
         },
     }
 
@@ -233,7 +235,8 @@ def _feed(request, page) -> HttpResponse:
 def list_communities(request, query: Query[ListQuery]):
     """Return the communities (by name), optionally those whose name contains `q`."""
     found = selectors.communities_list(query=query.q)
-    return json_response([community_dict(request.auth, c) for c in found])
+    mine = selectors.memberships_in(request.auth, found)
+    return json_response([community_dict(request.auth, c, mine.get(c.pk)) for c in found])
 
 
 @router.post(
