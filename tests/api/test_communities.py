@@ -7,8 +7,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from kith.api.community_schemas import CommunityOut, LogEntryOut, MemberOut, ReportOut
 from kith.api.post_schemas import PostOut
-from kith.api.routes.communities import CommunityOut, LogEntryOut, MemberOut, ReportOut
 from kith.api.routes.topics import TagOut, TopicOut
 from kith.communities import actions
 from kith.communities.models import Membership, PostRemoval, Report
