@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from faker import Faker
 
+from kith.communities.demo import add_communities
 from kith.people import actions
 from kith.people.models import FieldKind, InvitationPolicy, Person, PostingDay, Visibility
 from kith.relationships.actions.connections import connection_create
@@ -162,6 +163,7 @@ def load_demo(
                     )
         follows = _add_activity(created, seed)
         _add_invitations(created, seed)
+        add_communities(created, seed)
         posts = _add_conversations(created, seed)
     return DemoResult(
         people=created,

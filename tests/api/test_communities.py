@@ -7,8 +7,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from kith.api.community_schemas import CommunityOut, LogEntryOut, MemberOut, ReportOut
 from kith.api.post_schemas import PostOut
-from kith.api.routes.communities import CommunityOut, LogEntryOut, MemberOut, ReportOut
 from kith.api.routes.topics import TagOut, TopicOut
 from kith.communities import actions
 from kith.communities.models import Membership, PostRemoval, Report
@@ -331,3 +331,19 @@ def test_named_topics(api, token_for, alice, carol):
     assert api("get", "/topics/none").status_code == 404
     assert [t["slug"] for t in api("get", "/topics").json()] == ["bread"]
     assert Membership.objects.count() == 0 and Report.objects.count() == 0
+
+
+def test_community_list_takes_a_fixed_number_of_queries(api, token_for, olga, alice):
+    token = token_for(alice)
+
+    def measure(n):
+        for i in range(n):
+            community = actions.community_create(by=olga, slug=f"c{n}-{i}", name=f"C {n} {i}")
+            actions.community_join(person=alice, community=community)
+        api("get", "/communities", token=token)  # the token's last use is now recorded
+        with CaptureQueriesContext(connection) as context:
+            response = api("get", "/communities", token=token)
+        assert all(c["viewer"]["status"] == "active" for c in response.json())
+        return len(context)
+
+    assert measure(1) == measure(8) == 3  # token, communities, your memberships in them

@@ -261,3 +261,24 @@ def test_community_page_query_count_is_pinned(client, garden, alice, mia, publis
         return len(context)
 
     assert measure(1) == measure(10)
+
+
+def test_named_topic_pages(client, alice, carol, publish):
+    assert "No named topics yet." in text(client.get("/topics/"))
+    client.force_login(carol)
+    bad = client.post("/topics/new", {"slug": "bread", "name": "Bread", "tags": "12 !!"})
+    assert bad.status_code == 400 and "Not a hashtag" in text(bad)
+    created = client.post(
+        "/topics/new", {"slug": "bread", "name": "Bread", "tags": "#sourdough, levain"}
+    )
+    assert created.status_code == 302 and created["Location"] == "/topics/bread"
+    shown = publish(alice, "My #levain rose")
+    hidden = publish(alice, "My #sourdough secret", visibility="connections")
+    page = text(client.get("/topics/bread"))
+    assert "My" in page and f'id="post-{shown.pk}"' in page and f'id="post-{hidden.pk}"' not in page
+    assert 'data-testid="topic-unfollow"' in page  # naming a topic follows it
+    unfollowed = client.post("/topics/bread/unfollow", HTTP_HX_REQUEST="true")
+    assert 'data-testid="topic-follow"' in text(unfollowed)
+    assert not TopicFollow.objects.exists()
+    assert "Bread" in text(client.get("/topics/"))
+    assert client.get("/topics/nothing").status_code == 404

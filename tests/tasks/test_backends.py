@@ -25,6 +25,7 @@ from kith.relationships.actions.safety import mute_create
 from kith.relationships.models import IntroCall, IntroCallStatus, InvitationStatus, Mute
 from kith.relationships.tasks import expire_intro_call
 from tests.conftest import make_person
+from tests.tasks.conftest import Backend
 from tests.tasks.flaky_mail import FlakyEmailBackend
 from tests.tasks.jobs import always_fails, count_until_it_works
 
@@ -173,3 +174,30 @@ def test_the_smtp_error_types_that_are_retried():
     assert issubclass(smtplib.SMTPServerDisconnected, TRANSIENT_ERRORS)
     assert not issubclass(smtplib.SMTPRecipientsRefused, TRANSIENT_ERRORS)
     assert issubclass(RetryScheduled, Exception)
+
+
+def test_old_task_results_are_pruned_failures_kept_longer(backend, settings):
+    from django_tasks_db.models import DBTaskResult
+
+    from kith.core.tasks import prune_task_results
+
+    chosen = settings.TASKS
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    send()
+    always_fails.enqueue()
+    Backend(name="database").run()
+    settings.TASKS = chosen
+    ok = DBTaskResult.objects.get(status=TaskResultStatus.SUCCESSFUL)
+    failed = DBTaskResult.objects.get(status=TaskResultStatus.FAILED)
+    DBTaskResult.objects.update(finished_at=timezone.now() - timedelta(days=15))
+
+    prune_task_results.enqueue()
+    backend.run()
+    assert set(DBTaskResult.objects.values_list("pk", flat=True)) >= {failed.pk}
+    assert not DBTaskResult.objects.filter(pk=ok.pk).exists()
+    DBTaskResult.objects.filter(pk=failed.pk).update(
+        finished_at=timezone.now() - timedelta(days=91)
+    )
+    prune_task_results.enqueue()
+    backend.run()
+    assert not DBTaskResult.objects.filter(pk=failed.pk).exists()

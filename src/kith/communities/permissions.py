@@ -24,33 +24,39 @@ def _signed_in(person) -> bool:
     return person is not None and getattr(person, "is_authenticated", False)
 
 
-def membership_of(person, community: Community) -> Membership | None:
-    """Return `person`'s membership row in `community` (any status), or None (one query)."""
+UNKNOWN = object()  # "look the membership up": callers that have it pass it, saving a query
+
+
+def membership_of(person, community: Community, membership=UNKNOWN) -> Membership | None:
+    """Return `person`'s membership row in `community` (any status), or None (one query,
+    none if the caller passes the `membership` it already has)."""
     if not _signed_in(person):
         return None
+    if membership is not UNKNOWN:
+        return membership
     return Membership.objects.filter(community=community, person=person).first()
 
 
-def is_member(person, community: Community) -> bool:
-    membership = membership_of(person, community)
+def is_member(person, community: Community, membership=UNKNOWN) -> bool:
+    membership = membership_of(person, community, membership)
     return membership is not None and membership.is_active
 
 
-def is_moderator(person, community: Community) -> bool:
-    membership = membership_of(person, community)
+def is_moderator(person, community: Community, membership=UNKNOWN) -> bool:
+    membership = membership_of(person, community, membership)
     return membership is not None and membership.is_moderator
 
 
-def is_owner(person, community: Community) -> bool:
-    membership = membership_of(person, community)
+def is_owner(person, community: Community, membership=UNKNOWN) -> bool:
+    membership = membership_of(person, community, membership)
     return membership is not None and membership.is_active and membership.role == Role.OWNER
 
 
-def can_post_in(person, community: Community) -> Permission:
+def can_post_in(person, community: Community, membership=UNKNOWN) -> Permission:
     """Return whether `person` may post or reply in `community`, and why not."""
     if not _signed_in(person):
         return Permission(False, "Log in to post.", "login")
-    membership = membership_of(person, community)
+    membership = membership_of(person, community, membership)
     now = timezone.now()
     if membership is not None and membership.is_banned(now):
         return Permission(False, f"You are banned from {community.name}.", "banned")
@@ -61,11 +67,11 @@ def can_post_in(person, community: Community) -> Permission:
     return ALLOWED
 
 
-def can_join(person, community: Community) -> Permission:
+def can_join(person, community: Community, membership=UNKNOWN) -> Permission:
     """Return whether `person` may join `community` now (or ask to, by its policy)."""
     if not _signed_in(person):
         return Permission(False, "Log in to join.", "login")
-    membership = membership_of(person, community)
+    membership = membership_of(person, community, membership)
     if membership is not None and membership.is_banned():
         return Permission(False, f"You are banned from {community.name}.", "banned")
     if membership is not None and membership.is_active:
@@ -89,9 +95,9 @@ def can_leave(person, community: Community) -> Permission:
     return ALLOWED
 
 
-def can_moderate(person, community: Community) -> Permission:
+def can_moderate(person, community: Community, membership=UNKNOWN) -> Permission:
     """Moderators and owners remove posts, ban, mute, approve, invite and handle reports."""
-    if is_moderator(person, community):
+    if is_moderator(person, community, membership):
         return ALLOWED
     return Permission(False, f"Only the moderators of {community.name} can do that.", "moderator")
 
@@ -111,9 +117,9 @@ def can_moderate_member(person, community: Community, target: Membership) -> Per
     return ALLOWED
 
 
-def can_manage(person, community: Community) -> Permission:
+def can_manage(person, community: Community, membership=UNKNOWN) -> Permission:
     """Owners change the settings and the roles."""
-    if is_owner(person, community):
+    if is_owner(person, community, membership):
         return ALLOWED
     return Permission(False, f"Only the owners of {community.name} can do that.", "owner")
 

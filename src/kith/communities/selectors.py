@@ -101,6 +101,14 @@ def communities_list(*, query: str = "", max_id=None, limit: int = 50) -> list[C
     return list(rows.order_by("name", "id")[: max(1, min(limit, 100))])
 
 
+def memberships_in(person, communities: list[Community]) -> dict[int, Membership]:
+    """Return `person`'s membership rows in `communities`, by community id (one query)."""
+    if person is None or not getattr(person, "is_authenticated", False) or not communities:
+        return {}
+    rows = Membership.objects.filter(person=person, community__in=[c.pk for c in communities])
+    return {row.community_id: row for row in rows}
+
+
 def communities_of(person) -> list[Community]:
     """Return the communities `person` is an active member of, by name."""
     if person is None or not getattr(person, "is_authenticated", False):

@@ -9,6 +9,7 @@ from django.db import transaction
 from django_tasks import default_task_backend, task
 
 from kith.core.retries import retried
+from kith.core.schedule import periodic
 
 
 @task()
@@ -44,3 +45,31 @@ def enqueue_later_on_commit(task_function, *, run_after: datetime, **kwargs) -> 
     if not default_task_backend.supports_defer:
         return
     transaction.on_commit(lambda: task_function.using(run_after=run_after).enqueue(**kwargs))
+
+
+TASK_RESULTS_KEPT = timedelta(days=14)
+FAILED_TASK_RESULTS_KEPT = timedelta(days=90)
+
+
+@periodic("task-results-prune", every=timedelta(days=1))
+@task()
+def prune_task_results() -> int:
+    """Delete old finished results of the database queue; return how many.
+
+    Successes go after 14 days, failures after 90 (staff read them in the admin).
+    """
+    from django.db.models import Q
+    from django.utils import timezone
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    now = timezone.now()
+    deleted, _ = (
+        DBTaskResult.objects.finished()
+        .filter(
+            Q(status=TaskResultStatus.SUCCESSFUL, finished_at__lte=now - TASK_RESULTS_KEPT)
+            | Q(status=TaskResultStatus.FAILED, finished_at__lte=now - FAILED_TASK_RESULTS_KEPT)
+        )
+        .delete()
+    )
+    return deleted

@@ -57,3 +57,23 @@ class ReportForm(forms.Form):
 
 class InviteForm(forms.Form):
     handle = forms.CharField(max_length=64, label="Handle", help_text="For example: @ana")
+
+
+class TopicForm(forms.Form):
+    """A named topic gathering hashtags."""
+
+    slug = forms.CharField(
+        max_length=64, label="Address", help_text="It lives at /topics/<address>."
+    )
+    name = forms.CharField(max_length=200, label="Name")
+    description = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 3}), label="What it is about"
+    )
+    tags = forms.CharField(
+        max_length=2000,
+        label="Hashtags",
+        help_text="Separated by spaces or commas, e.g. #sourdough #levain.",
+    )
+
+    def clean_tags(self) -> list[str]:
+        return [t for t in self.cleaned_data["tags"].replace(",", " ").split() if t]

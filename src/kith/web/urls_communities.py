@@ -3,6 +3,7 @@
 from django.urls import path, re_path
 
 from kith.web.views import communities as views
+from kith.web.views import topics
 
 SLUG = r"^c/(?P<slug>[a-z0-9-]{1,40})"
 POST_ID = r"(?P<post_id>[0-9]{1,20})"
@@ -35,6 +36,14 @@ urlpatterns = [
     ),
     re_path(rf"{SLUG}/log$", views.moderation_log, name="community_log"),
     re_path(rf"{SLUG}/settings$", views.community_settings, name="community_settings"),
+    path("topics/", topics.topic_list, name="topics"),
+    path("topics/new", topics.topic_create, name="topic_create"),
+    re_path(r"^topics/(?P<slug>[a-z0-9-]{1,64})$", topics.topic_page, name="topic"),
+    re_path(
+        r"^topics/(?P<slug>[a-z0-9-]{1,64})/(?P<verb>follow|unfollow)$",
+        topics.topic_follow,
+        name="topic_follow",
+    ),
     re_path(
         r"^tags/(?P<tag>[^/]{1,64})/(?P<verb>follow|unfollow)$",
         views.tag_follow,
