@@ -6,6 +6,9 @@ import tempfile
 os.environ.setdefault("KITH_VAR_DIR", tempfile.mkdtemp(prefix="kith-test-"))
 os.environ["KITH_TASK_BACKEND"] = "immediate"
 os.environ["KITH_EMAIL_BACKEND"] = "locmem"
+# The test server runs in the test process: live events stay in memory (the database broker
+# is tested on its own in tests/live/test_database_broker.py).
+os.environ.setdefault("KITH_LIVE_BROKER", "memory")
 os.environ.setdefault("KITH_BASE_URL", "http://testserver")
 
 from kith.settings import *  # noqa: F403

@@ -223,8 +223,8 @@ _redis_url = env_str(
     "KITH_REDIS_URL",
     "",
     "Redis URL: a shared cache, live events shared by all processes, and the task queue (RQ) "
-    "unless KITH_TASK_BACKEND says otherwise. Empty: in-process cache and live events, tasks "
-    "in the database.",
+    "unless KITH_TASK_BACKEND says otherwise. Empty: in-process cache, live events and tasks "
+    "through the database.",
 )
 KITH_REDIS_URL = _redis_url
 if _redis_url:
@@ -342,6 +342,17 @@ KITH_LIVE_QUEUE = env_int(
 KITH_LIVE_BUFFER = env_int(
     "KITH_LIVE_BUFFER", 200, "Recent live events kept per person for Last-Event-ID replay."
 )
+KITH_LIVE_BROKER = env_str(
+    "KITH_LIVE_BROKER",
+    "",
+    "How live events reach the streams: database (polled; reaches across the server and the "
+    "worker), memory (one process only) or redis (needs KITH_REDIS_URL). Empty: redis when "
+    "KITH_REDIS_URL is set, else database.",
+)
+if KITH_LIVE_BROKER not in ("", "database", "memory", "redis"):
+    raise ConfigError("KITH_LIVE_BROKER must be database, memory or redis")
+if KITH_LIVE_BROKER == "redis" and not _redis_url:
+    raise ConfigError("KITH_LIVE_BROKER=redis needs KITH_REDIS_URL")
 
 # --- API --------------------------------------------------------------------------------------
 NINJA_PAGINATION_MAX_LIMIT = 100

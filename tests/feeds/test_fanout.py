@@ -302,7 +302,9 @@ def test_topic_followers_and_community_members_get_entries(alice, carol, mo, fan
     assert reasons(tagged)["carol"] == "topic"
     assert reasons(placed)["mo"] == "community"
     [item] = [i for i in selectors.home_feed(mo).items if i.shown.pk == placed.pk]
-    assert item.why()["text"] == "You are a member of its community."
+    assert item.why()["text"] == "You are a member of Potters."
+    [item] = [i for i in selectors.home_feed(carol).items if i.shown.pk == tagged.pk]
+    assert item.why()["text"] == "You follow one of its topics (#glazes)."
     private = fanned(
         actions.post_publish, author=alice, body="Only #glazes friends", visibility="connections"
     )

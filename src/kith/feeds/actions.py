@@ -201,7 +201,24 @@ def fan_out_post(*, post, now=None) -> int:
     written = fanout.write(post, shown, chosen, extra, now=now)
     if post.in_reply_to_id is not None:
         fanout.count_known_reply(post, extra["known_ids"])
+    if written:
+        _announce_entry(post, shown, [pid for pid in chosen if pid != post.author_id])
     return written
+
+
+LIVE_CHUNK = 4000  # person ids per access check (SQLite's parameter limit is far above)
+
+
+def _announce_entry(post, shown, reader_ids: list[int]) -> None:
+    """Tell the readers' open pages a post reached their feed ("1 new post"), on commit.
+
+    `kith.live.publish` checks again, with `post=shown`, that each reader may see it.
+    """
+    from kith import live
+
+    data = {"post": str(shown.pk), "via": str(post.pk) if post.pk != shown.pk else None}
+    for start in range(0, len(reader_ids), LIVE_CHUNK):
+        live.publish(reader_ids[start : start + LIVE_CHUNK], "feed_entry", data, post=shown)
 
 
 def feed_remove_post(*, post) -> int:

@@ -264,8 +264,14 @@ def plan(post: Post, *, now=None) -> tuple[Post, dict[int, tuple[str, str, float
             }
         _relationship_offers(candidates, circle, readers, now)
         if post.in_reply_to_id is None:
-            candidates.offer(topic_reader_ids(post), FeedReason.TOPIC)
-            candidates.offer(community_reader_ids(post), FeedReason.COMMUNITY)
+            topic_ids = topic_reader_ids(post)
+            if topic_ids:
+                tags = " ".join(f"#{n}" for n in post.hashtags.values_list("name", flat=True))
+                candidates.offer(topic_ids, FeedReason.TOPIC, detail=tags[:80])
+            member_ids = community_reader_ids(post)
+            if member_ids:
+                name = post.community.name if post.community_id else ""
+                candidates.offer(member_ids, FeedReason.COMMUNITY, detail=name[:80])
         # Being mentioned or replied to is the reason to show, whatever else holds.
         for person_id in post.mentions.values_list("person_id", flat=True):
             candidates.force(person_id, FeedReason.MENTION, WEIGHT[FeedReason.MENTION])

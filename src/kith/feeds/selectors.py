@@ -107,9 +107,11 @@ def why_text(entry: FeedEntry, post: Post) -> str:
             via = getattr(entry, "via_person", None) if entry.via_person_id else None
             return f"{sharer} shared it" + (f" (via {_name(via)})." if via else ".")
         case FeedReason.TOPIC:
-            return "You follow one of its topics."
+            tags = entry.reason_detail
+            return f"You follow one of its topics ({tags})." if tags else "You follow its topic."
         case FeedReason.COMMUNITY:
-            return "You are a member of its community."
+            name = entry.reason_detail
+            return f"You are a member of {name}." if name else "You are a member of its community."
         case FeedReason.QUESTION:
             return f"You answer questions about {entry.reason_detail}."
     return ""
@@ -188,7 +190,14 @@ def _entries(viewer):
     )
 
 
-def _score(entry: FeedEntry, post: Post, now) -> ranking.Score:
+def _relevance(viewer, post_ids) -> dict[int, float] | None:
+    """Return how relevant `post_ids` are to `viewer` (embeddings); None without interests."""
+    from kith.relevance.scoring import relevance_by_post_id
+
+    return relevance_by_post_id(viewer, post_ids)
+
+
+def _score(entry: FeedEntry, post: Post, now, relevance: dict | None = None) -> ranking.Score:
     return ranking.score(
         relationship=entry.score_relationship,
         interest=entry.score_interest,
@@ -201,11 +210,19 @@ def _score(entry: FeedEntry, post: Post, now) -> ranking.Score:
         used=post.used_count,
         created_at=post.created_at,
         now=now,
+        relevance=relevance.get(post.pk) if relevance else None,
     )
 
 
-def _hydrate(viewer, entries: list[FeedEntry], now) -> tuple[list[FeedItem], int]:
-    """Turn entries into items, checking access again; return (items, how many left out)."""
+def _hydrate(
+    viewer, entries: list[FeedEntry], now, relevance: dict | None = None
+) -> tuple[list[FeedItem], int]:
+    """Turn entries into items, checking access again; return (items, how many left out).
+
+    `relevance` (post id → 0..1) as `_relevance` gives it; asked for here when not given.
+    """
+    if relevance is None:
+        relevance = _relevance(viewer, {e.post_id for e in entries})
     ids = {e.post_id for e in entries} | {e.via_post_id for e in entries if e.via_post_id}
     posts = posts_by_ids(viewer, ids) if ids else {}
     items = []
@@ -220,7 +237,8 @@ def _hydrate(viewer, entries: list[FeedEntry], now) -> tuple[list[FeedItem], int
         else:
             post = shown
         shown_post = post.repost_of if post.repost_of_id is not None else post
-        items.append(FeedItem(post=post, entry=entry, score=_score(entry, shown_post, now)))
+        scored = _score(entry, shown_post, now, relevance)
+        items.append(FeedItem(post=post, entry=entry, score=scored))
     annotate_for_viewer(viewer, [item.post for item in items])
     return items, len(entries) - len(items)
 
@@ -243,11 +261,11 @@ def home_feed(
     entries_qs = _entries(viewer).select_related("via_person")
     if mode == CONVERSATIONS:
         page = max(1, min(page, RANKED_CANDIDATES // limit + 1))
-        ranked = _ranked_ids(viewer, now)
+        ranked, relevance = _ranked_ids(viewer, now)
         chosen = ranked[(page - 1) * limit : page * limit]
         by_id = {e.pk: e for e in entries_qs.filter(pk__in=chosen)} if chosen else {}
         entries = [by_id[pk] for pk in chosen if pk in by_id]
-        items, left_out = _hydrate(viewer, entries, now)
+        items, left_out = _hydrate(viewer, entries, now, relevance or {})
         items, filtered = apply_filters(filters, items)
         more = len(ranked) > page * limit
         return FeedPage(
@@ -272,9 +290,12 @@ def home_feed(
     )
 
 
-def _ranked_ids(viewer, now) -> list[int]:
-    """Return the ids of the newest candidate entries, best first (one query)."""
-    rows = (
+def _ranked_ids(viewer, now) -> tuple[list[int], dict[int, float] | None]:
+    """Return the ids of the newest candidate entries, best first, and their posts' relevance.
+
+    One query for the candidates, three for the relevance (`_relevance`).
+    """
+    rows = list(
         _entries(viewer)
         .order_by("-sort_key")
         .values_list(
@@ -290,10 +311,14 @@ def _ranked_ids(viewer, now) -> list[int]:
             "post__used_count",
             "post__created_at",
             "sort_key",
+            "post_id",
         )[:RANKED_CANDIDATES]
     )
+    relevance = _relevance(viewer, {row[-1] for row in rows})
     scored = []
-    for pk, rel, interest, author, known, kind, replies, accepted, helpful, used, at, key in rows:
+    for row in rows:
+        (pk, rel, interest, author, known, kind, replies) = row[:7]
+        (accepted, helpful, used, at, key, post_id) = row[7:]
         total = ranking.score(
             relationship=rel,
             interest=interest,
@@ -306,10 +331,11 @@ def _ranked_ids(viewer, now) -> list[int]:
             used=used,
             created_at=at,
             now=now,
+            relevance=relevance.get(post_id) if relevance else None,
         ).total
         scored.append((total, key, pk))
     scored.sort(reverse=True)
-    return [pk for _, _, pk in scored]
+    return [pk for _, _, pk in scored], relevance
 
 
 def feed_item(viewer, entry: FeedEntry) -> FeedItem | None:

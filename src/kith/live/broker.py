@@ -353,18 +353,112 @@ class RedisBroker(Broker):
                 await client.aclose()
 
 
+class DatabaseBroker(Broker):
+    """Events as rows (`LiveEvent`): the default without Redis, across processes.
+
+    `kith run` serves from one process and runs tasks in another (`kith worker`); events a
+    task publishes are rows the server's poller picks up (every POLL_SECONDS) and hands to
+    its streams. A reconnecting client replays from the rows; rows live an hour
+    (`live.tasks.delete_old_live_events`).
+    """
+
+    POLL_SECONDS = 0.5
+    BATCH = 1000
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._pollers: dict[asyncio.AbstractEventLoop, asyncio.Task] = {}
+
+    def publish_items(
+        self, items: list[tuple[int, str]], event: str, post_id: int | None = None
+    ) -> list[str]:
+        from kith.live.models import LiveEvent
+
+        rows = LiveEvent.objects.bulk_create(
+            [
+                LiveEvent(person_id=pid, event=event, data=data, post_id=post_id)
+                for pid, data in items
+            ]
+        )
+        return [str(row.pk) for row in rows]
+
+    def since(self, person_id: int, last_id: str) -> list[Event] | None:
+        from kith.live.models import LiveEvent
+
+        try:
+            last = int(last_id)
+        except ValueError:
+            return None
+        oldest = LiveEvent.objects.order_by("id").values_list("id", flat=True).first()
+        if oldest is not None and last < oldest - 1:
+            return None  # rows after the client's last event were deleted: some may be lost
+        rows = LiveEvent.objects.filter(person_id=person_id, id__gt=last).order_by("id")
+        return [_event(row) for row in rows[: self.BATCH]]
+
+    def newest_id(self) -> int:
+        from kith.live.models import LiveEvent
+
+        return LiveEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+
+    def after(self, last: int) -> list[Event]:
+        from kith.live.models import LiveEvent
+
+        rows = LiveEvent.objects.filter(id__gt=last).order_by("id")[: self.BATCH]
+        return [_event(row) for row in rows]
+
+    async def subscribe(self, person_id: int) -> Subscription:
+        from asgiref.sync import sync_to_async
+
+        loop = asyncio.get_running_loop()
+        if loop not in self._pollers:
+            start = await sync_to_async(self.newest_id)()
+            if loop not in self._pollers:
+                self._pollers[loop] = loop.create_task(self._poll(start))
+        return await super().subscribe(person_id)
+
+    async def _poll(self, last: int) -> None:
+        """Hand every new row to this process's streams, oldest first."""
+        from asgiref.sync import sync_to_async
+
+        while True:
+            events: list[Event] = []
+            try:
+                events = await sync_to_async(self.after)(last)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.warning("live: reading new events failed; trying again", exc_info=True)
+            if events:
+                last = int(events[-1].id)
+                self.hub.deliver(events)
+            if len(events) < self.BATCH:
+                await asyncio.sleep(self.POLL_SECONDS)
+
+
+def _event(row) -> Event:
+    return Event(str(row.pk), row.person_id, row.event, row.data, row.post_id)
+
+
 _broker: Broker | None = None
 _broker_lock = threading.Lock()
 
 
 def get_broker() -> Broker:
-    """Return this process's broker: Redis when KITH_REDIS_URL is set, else in-process."""
+    """Return this process's broker, as KITH_LIVE_BROKER says (default: Redis when
+    KITH_REDIS_URL is set, else the database, which reaches across the server and worker)."""
     global _broker
     if _broker is None:
         with _broker_lock:
             if _broker is None:
-                url = settings.KITH_REDIS_URL
-                _broker = RedisBroker(url) if url else InProcessBroker()
+                kind = settings.KITH_LIVE_BROKER or (
+                    "redis" if settings.KITH_REDIS_URL else "database"
+                )
+                if kind == "redis":
+                    _broker = RedisBroker(settings.KITH_REDIS_URL)
+                elif kind == "database":
+                    _broker = DatabaseBroker()
+                else:
+                    _broker = InProcessBroker()
     return _broker
 
 

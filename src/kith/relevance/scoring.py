@@ -36,3 +36,22 @@ def relevance(person, posts: Iterable) -> dict[int, float]:
             cosine = float(np.frombuffer(bytes(vector), dtype="<f4") @ query)
             scores[post_id] = max(0.0, min(1.0, cosine))
     return scores
+
+
+def relevance_by_post_id(person, post_ids: Iterable[int]) -> dict[int, float] | None:
+    """Return the relevance (0 to 1) of the posts `post_ids` that have an embedding, by id.
+
+    None when `person` has no interest vector (no interests, nothing marked helpful): the
+    feed ranking then keeps its stored interest overlap. Three queries.
+    """
+    query = interest_vector(person)
+    if query is None:
+        return None
+    ids = set(post_ids)
+    if not ids:
+        return {}
+    rows = PostEmbedding.objects.filter(post_id__in=ids).values_list("post_id", "vector")
+    return {
+        post_id: max(0.0, min(1.0, float(np.frombuffer(bytes(vector), dtype="<f4") @ query)))
+        for post_id, vector in rows
+    }
