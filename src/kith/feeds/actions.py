@@ -207,15 +207,27 @@ def fan_out_post(*, post, now=None) -> int:
 
 
 LIVE_CHUNK = 4000  # person ids per access check (SQLite's parameter limit is far above)
+LIVE_READERS_SEEN = timedelta(hours=2)  # `feed_seen` notes a reader at most once an hour
 
 
 def _announce_entry(post, shown, reader_ids: list[int]) -> None:
     """Tell the readers' open pages a post reached their feed ("1 new post"), on commit.
 
-    `kith.live.publish` checks again, with `post=shown`, that each reader may see it.
+    Only readers who opened their feed in the last two hours are told: a page that could
+    show the notice is one of theirs, and an author with 10,000 followers does not write
+    10,000 live events for a post. `kith.live.publish` checks again, with `post=shown`,
+    that each reader may see it.
     """
     from kith import live
 
+    since = timezone.now() - LIVE_READERS_SEEN
+    recent: list[int] = []
+    for start in range(0, len(reader_ids), LIVE_CHUNK):
+        chunk = reader_ids[start : start + LIVE_CHUNK]
+        recent += FeedState.objects.filter(
+            person_id__in=chunk, last_seen_at__gte=since
+        ).values_list("person_id", flat=True)
+    reader_ids = sorted(recent)
     data = {"post": str(shown.pk), "via": str(post.pk) if post.pk != shown.pk else None}
     for start in range(0, len(reader_ids), LIVE_CHUNK):
         live.publish(reader_ids[start : start + LIVE_CHUNK], "feed_entry", data, post=shown)
