@@ -15,19 +15,13 @@ def visible_only(person_id: int, events: list[Event]) -> list[Event]:
     post_ids = {event.post_id for event in events if event.post_id is not None}
     if not post_ids:
         return events
-    from django.db import close_old_connections
-
     from kith.conversations.access import visible_posts
     from kith.people.models import Person
 
-    close_old_connections()
-    try:
-        viewer = Person.objects.filter(pk=person_id, is_active=True).first()
-        seen = (
-            set(visible_posts(viewer).filter(pk__in=post_ids).values_list("pk", flat=True))
-            if viewer is not None
-            else set()
-        )
-    finally:
-        close_old_connections()
+    viewer = Person.objects.filter(pk=person_id, is_active=True).first()
+    seen = (
+        set(visible_posts(viewer).filter(pk__in=post_ids).values_list("pk", flat=True))
+        if viewer is not None
+        else set()
+    )
     return [event for event in events if event.post_id is None or event.post_id in seen]

@@ -81,11 +81,21 @@ def counts_event(person_id: int) -> Event:
 
 
 def opening(broker: Broker, person_id: int, last_id: str) -> list[Event]:
-    """What a new stream starts with: the counts, then what it missed since `last_id`."""
-    events = broker.since(person_id, last_id) if last_id else []
-    if events is None:
-        return [resync_event(person_id), counts_event(person_id)]
-    return [counts_event(person_id), *visible_only(person_id, events)]
+    """What a new stream starts with: the counts, then what it missed since `last_id`.
+
+    Runs in a thread (`sync_to_async`): database connections are tidied before and after,
+    as a request would.
+    """
+    from django.db import close_old_connections
+
+    close_old_connections()
+    try:
+        events = broker.since(person_id, last_id) if last_id else []
+        if events is None:
+            return [resync_event(person_id), counts_event(person_id)]
+        return [counts_event(person_id), *visible_only(person_id, events)]
+    finally:
+        close_old_connections()
 
 
 async def _respond(send, status: int, body: bytes, extra=()) -> None:

@@ -401,10 +401,18 @@ class DatabaseBroker(Broker):
         return LiveEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
 
     def after(self, last: int) -> list[Event]:
+        """The events of everyone after id `last` (the poller's thread keeps its connection;
+        a broken one is closed so the next poll opens a new one)."""
+        from django.db import DatabaseError, connection
+
         from kith.live.models import LiveEvent
 
-        rows = LiveEvent.objects.filter(id__gt=last).order_by("id")[: self.BATCH]
-        return [_event(row) for row in rows]
+        try:
+            rows = LiveEvent.objects.filter(id__gt=last).order_by("id")[: self.BATCH]
+            return [_event(row) for row in rows]
+        except DatabaseError:
+            connection.close()
+            raise
 
     async def subscribe(self, person_id: int) -> Subscription:
         from asgiref.sync import sync_to_async
