@@ -9,7 +9,7 @@ costs a real token look-up) from a single asyncio client process, then publishes
 each to all N people, waiting for every stream to receive one before the next.
 
 Usage:  .venv/bin/python bench/sse_bench.py [--connections 1000] [--rounds 5]
-                                            [--broker inprocess|redis|both]
+                                            [--broker inprocess|database|redis|all]
 Everything listens on and talks to 127.0.0.1 only. No timing is asserted: it only reports.
 """
 
@@ -236,6 +236,9 @@ async def drive(port: int, people: list[tuple[int, str]], rounds: int, server_pi
 
 def run_one(broker: str, people: list[tuple[int, str]], rounds: int, env: dict) -> dict:
     env = dict(env)
+    env["KITH_LIVE_BROKER"] = {"inprocess": "memory", "database": "database", "redis": "redis"}[
+        broker
+    ]
     redis = None
     if broker == "redis":
         redis = start_redis()
@@ -273,7 +276,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--connections", type=int, default=1000)
     parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--broker", choices=("inprocess", "redis", "both"), default="both")
+    parser.add_argument(
+        "--broker", choices=("inprocess", "database", "redis", "all"), default="all"
+    )
     parser.add_argument("--json", help="also write the results to this file")
     parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -291,7 +296,7 @@ def main(argv: list[str] | None = None) -> int:
 
     django.setup()
     people = make_people(args.connections)
-    brokers = ["inprocess", "redis"] if args.broker == "both" else [args.broker]
+    brokers = ["inprocess", "database", "redis"] if args.broker == "all" else [args.broker]
     results = {
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
         f"Python {platform.python_version()}",
