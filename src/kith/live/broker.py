@@ -16,6 +16,7 @@ when its queue is full its backlog is dropped and it receives one `resync` event
 
 from __future__ import annotations
 
+import abc
 import asyncio
 import contextlib
 import itertools
@@ -130,7 +131,7 @@ def _offer_all(pairs: list[tuple[Subscription, Event]]) -> None:
         sub.offer(event)
 
 
-class Broker:
+class Broker(abc.ABC):
     """What the SSE endpoint and `kith.live.publish` need from a broker."""
 
     def __init__(self) -> None:
@@ -141,11 +142,11 @@ class Broker:
         """Send the same `data` (JSON text) to each of `person_ids`; return the event ids."""
         return self.publish_items([(int(pid), data) for pid in person_ids], event, post_id)
 
+    @abc.abstractmethod
     def publish_items(
         self, items: list[tuple[int, str]], event: str, post_id: int | None = None
     ) -> list[str]:
         """Send each (person id, data) of `items`; return the event ids, in order."""
-        raise NotImplementedError
 
     # Streams: on the server's event loop.
     async def subscribe(self, person_id: int) -> Subscription:
@@ -156,12 +157,12 @@ class Broker:
     def unsubscribe(self, subscription: Subscription) -> None:
         self.hub.remove(subscription)
 
+    @abc.abstractmethod
     def since(self, person_id: int, last_id: str) -> list[Event] | None:
         """Return `person_id`'s events after `last_id`, or None if some were lost (resync).
 
         Synchronous (may do I/O): the endpoint runs it in a thread.
         """
-        raise NotImplementedError
 
 
 class InProcessBroker(Broker):
