@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "kith.relevance",
     "kith.contacts",
     "kith.communities",
+    "kith.insights",
     "kith.api",
     "kith.web",
 ]

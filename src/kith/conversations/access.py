@@ -48,7 +48,7 @@ def _not_blocked(viewer, field: str) -> Q:
     return ~Q(**{f"{field}__in": blocked_by}) & ~Q(**{f"{field}__in": blocking})
 
 
-def _audience(viewer) -> Q:
+def _audience(viewer, prefix: str = "") -> Q:
     """Match posts whose visibility lets `viewer` (signed in, not the author) see them."""
     follows = Follow.objects.filter(follower=viewer, status=FollowStatus.ACTIVE).values(
         "target_person"
@@ -56,13 +56,44 @@ def _audience(viewer) -> Q:
     connected_as_a = Connection.objects.filter(person_a=viewer).values("person_b")
     connected_as_b = Connection.objects.filter(person_b=viewer).values("person_a")
     readers = [PostVisibility.FOLLOWERS, PostVisibility.CONNECTIONS]
+    visibility, author = f"{prefix}visibility", f"{prefix}author"
     return (
-        Q(visibility=PostVisibility.PUBLIC)
-        | Q(visibility=PostVisibility.FOLLOWERS, author__in=follows)
-        | Q(visibility__in=readers, author__in=connected_as_a)
-        | Q(visibility__in=readers, author__in=connected_as_b)
-        | Exists(Mention.objects.filter(post=OuterRef("pk"), person=viewer))
+        Q(**{visibility: PostVisibility.PUBLIC})
+        | Q(**{visibility: PostVisibility.FOLLOWERS, f"{author}__in": follows})
+        | Q(**{f"{visibility}__in": readers, f"{author}__in": connected_as_a})
+        | Q(**{f"{visibility}__in": readers, f"{author}__in": connected_as_b})
+        | Exists(Mention.objects.filter(post=OuterRef(f"{prefix}pk"), person=viewer))
     )
+
+
+def visible_q(viewer, prefix: str = "", *, include_deleted: bool = False) -> Q:
+    """Return the rule of `visible_posts` as a filter on the post at `prefix`.
+
+    `prefix` names a relation to a post ("in_reply_to__", "post__"), so that rows pointing
+    at posts (replies, reactions, feed entries) are kept only when `viewer` may see the post
+    they point at, without listing every visible post. "" filters posts themselves.
+    """
+
+    def f(name: str) -> str:
+        return prefix + name
+
+    rule = Q() if include_deleted else Q(**{f("deleted_at__isnull"): True})
+    live_original = Q(**{f("repost_of__isnull"): True}) | Q(
+        **{f("repost_of__deleted_at__isnull"): True, f("repost_of__author__is_active"): True}
+    )
+    if not _signed_in(viewer):
+        public = Q(**{f("visibility"): PostVisibility.PUBLIC, f("author__is_active"): True})
+        return rule & live_original & public
+    original_not_blocked = Q(**{f("repost_of__isnull"): True}) | _not_blocked(
+        viewer, f("repost_of__author")
+    )
+    others = (
+        _audience(viewer, prefix)
+        & _not_blocked(viewer, f("author"))
+        & Q(**{f("author__is_active"): True})
+    )
+    # Even one's own repost goes when its original is gone or its author blocked either way.
+    return rule & (Q(**{f("author"): viewer}) | others) & live_original & original_not_blocked
 
 
 def visible_posts(viewer, *, include_deleted: bool = False) -> QuerySet[Post]:
@@ -71,18 +102,7 @@ def visible_posts(viewer, *, include_deleted: bool = False) -> QuerySet[Post]:
     Deleted posts are left out unless `include_deleted`: threads show them as tombstones,
     to the same people who could see them before.
     """
-    posts = Post.objects.all()
-    if not include_deleted:
-        posts = posts.filter(deleted_at__isnull=True)
-    live_original = Q(repost_of__isnull=True) | Q(
-        repost_of__deleted_at__isnull=True, repost_of__author__is_active=True
-    )
-    if not _signed_in(viewer):
-        return posts.filter(live_original, visibility=PostVisibility.PUBLIC, author__is_active=True)
-    original_not_blocked = Q(repost_of__isnull=True) | _not_blocked(viewer, "repost_of__author")
-    others = _audience(viewer) & _not_blocked(viewer, "author") & Q(author__is_active=True)
-    # Even one's own repost goes when its original is gone or its author blocked either way.
-    return posts.filter(Q(author=viewer) | others, live_original, original_not_blocked)
+    return Post.objects.filter(visible_q(viewer, include_deleted=include_deleted))
 
 
 def with_relations(posts: QuerySet[Post]) -> QuerySet[Post]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from kith.core.ids import parse_id
@@ -108,3 +108,28 @@ def access_own_field(person: Person, field_id: int | str) -> ContactField:
     if field is None:
         raise Http404("No such contact field.")
     return field
+
+
+def recent_changes_visible_to(viewer, person_ids) -> dict:
+    """Return, per person id, the latest contact-card change `viewer` may see of them.
+
+    Only `viewer`'s connections among `person_ids` count (a change shows at most the levels
+    a connection sees); for "a reason to reach out" on insights. Two queries.
+    """
+    from kith.people.models import ContactChange
+    from kith.relationships.models import Connection
+
+    ids = set(person_ids)
+    if not ids or not getattr(viewer, "is_authenticated", False):
+        return {}
+    rows = Connection.objects.filter(
+        Q(person_a=viewer, person_b_id__in=ids) | Q(person_b=viewer, person_a_id__in=ids)
+    ).values_list("person_a_id", "person_b_id")
+    connected = {a if b == viewer.pk else b for a, b in rows}
+    latest: dict = {}
+    changes = ContactChange.objects.filter(
+        person_id__in=connected, visibility__in=CONNECTION_LEVELS
+    ).order_by("person_id", "-changed_at", "-id")
+    for change in changes:
+        latest.setdefault(change.person_id, change)
+    return latest

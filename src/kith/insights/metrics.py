@@ -1,0 +1,494 @@
+"""The insights of one person over a window: does their use of Kith make conversations?
+
+`insights_for(person)` computes every metric of docs/insights.md (two-way ratio,
+reciprocity, response time, strangers, attention, value, fading ties, echo versus
+conversation, and a weekly trend of each) in about thirty queries, whatever the size of the
+person's history: grouped queries in `sources`, per-post ones in `posts`, people's names
+through `people.access`. The result is plain data (`as_dict`), the same for the dashboard,
+the API, the exports and `kith report`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from statistics import median
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from kith.conversations.access import visible_q
+from kith.feeds.models import FeedEntry
+from kith.insights import posts as post_queries
+from kith.insights.sources import WORD_KINDS, Row, interaction_rows
+from kith.insights.sql import WEEK_SECONDS, epoch, week_index
+from kith.people.access import people_visible_to
+from kith.relationships.attention import attention_summary
+from kith.relationships.models import Connection, Follow, FollowStatus, Invitation
+
+DEFAULT_DAYS = 90
+FADING_MONTHS = 3
+MONTH_DAYS = 30
+# Reciprocity: balanced when the quieter side does at least half as much as the other.
+BALANCED_MIN_RATIO = 0.5
+RESPONSE_CATEGORIES = ("replies", "mentions", "questions", "messages")
+POST_COUNTS = ("reposts", "quotes", "clicks", "replies", "answers", "stories")
+OUTCOMES = ("connected", "call_held", "intro_offered", "declined", "withdrawn", "pending")
+
+
+def ratio(part: int, whole: int) -> float | None:
+    """Return part / whole, or None when there is nothing to divide (shown as "—")."""
+    return part / whole if whole else None
+
+
+def reciprocity_status(out: int, into: int) -> str:
+    """Return "balanced", "one_sided_out", "one_sided_in" or "dormant" for one relationship."""
+    if out == 0 and into == 0:
+        return "dormant"
+    if min(out, into) >= BALANCED_MIN_RATIO * max(out, into):
+        return "balanced"
+    return "one_sided_out" if out > into else "one_sided_in"
+
+
+def _invitation_outcome(status: str, call_status: str | None) -> str:
+    if status == "accepted":
+        return "connected"
+    if status in ("declined", "unknown"):
+        return "declined"
+    if call_status in ("talked", "completed"):
+        return "call_held"
+    if status == "intro_offered" or call_status:
+        return "intro_offered"
+    return "withdrawn" if status == "withdrawn" else "pending"
+
+
+@dataclass
+class Window:
+    since: datetime
+    until: datetime
+
+    @property
+    def days(self) -> int:
+        return max(1, round((self.until - self.since).total_seconds() / 86400))
+
+    @property
+    def weeks(self) -> int:
+        return max(1, math.ceil((self.until - self.since).total_seconds() / WEEK_SECONDS))
+
+    def week_start(self, week: int) -> datetime:
+        return self.since + timedelta(weeks=week)
+
+
+def make_window(
+    *, since: datetime | None = None, until: datetime | None = None, days: int = DEFAULT_DAYS
+) -> Window:
+    """Return the window ending `until` (now) and starting `since` (`days` before it)."""
+    until = until or timezone.now()
+    since = since or until - timedelta(days=days)
+    if since >= until:
+        raise ValueError("The window must start before it ends.")
+    return Window(since, until)
+
+
+def _person_dict(person, **extra) -> dict:
+    return {
+        "id": str(person.pk),
+        "handle": person.handle,
+        "name": person.display_name or f"@{person.handle}",
+        "url": person.get_absolute_url(),
+        **extra,
+    }
+
+
+def _snippet(body: str, length: int = 80) -> str:
+    text = " ".join(body.split())
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
+class _Ledger:
+    """The interaction rows of a person, summed the ways the metrics need."""
+
+    def __init__(self, rows: list[Row], weeks: int):
+        self.rows = rows
+        self.in_window = [r for r in rows if 0 <= r.week < weeks]
+
+    def per_person(self, *, window: bool, words: bool = False) -> dict[int, dict[str, int]]:
+        counts: dict[int, dict[str, int]] = defaultdict(lambda: {"out": 0, "in": 0})
+        for r in self.in_window if window else self.rows:
+            if not words or r.kind in WORD_KINDS:
+                counts[r.other][r.direction] += r.n
+        return counts
+
+    def total(self, kind: str, direction: str) -> int:
+        return sum(r.n for r in self.in_window if r.kind == kind and r.direction == direction)
+
+    def by_week(self, kind: str | None, direction: str) -> dict[int, int]:
+        weeks: dict[int, int] = defaultdict(int)
+        for r in self.in_window:
+            if (kind is None or r.kind == kind) and r.direction == direction:
+                weeks[r.week] += r.n
+        return weeks
+
+    def first_word(self) -> dict[int, float]:
+        first: dict[int, float] = {}
+        for r in self.rows:
+            if r.kind in WORD_KINDS:
+                first[r.other] = min(first.get(r.other, r.first), r.first)
+        return first
+
+    def last_word(self) -> dict[int, float]:
+        last: dict[int, float] = {}
+        for r in self.rows:
+            if r.kind in WORD_KINDS:
+                last[r.other] = max(last.get(r.other, r.last), r.last)
+        return last
+
+    def two_way_people(self, week: int | None = None) -> set[int]:
+        ways: dict[int, set[str]] = defaultdict(set)
+        for r in self.in_window:
+            if r.kind in WORD_KINDS and (week is None or r.week == week):
+                ways[r.other].add(r.direction)
+        return {other for other, d in ways.items() if len(d) == 2}
+
+
+def _relations(me) -> tuple[dict[int, float], set[int]]:
+    """Return {connection id: connected since (epoch)} and the ids `me` follows."""
+    connections: dict[int, float] = {}
+    rows = (
+        Connection.objects.filter(Q(person_a=me) | Q(person_b=me))
+        .annotate(at=epoch("since"))
+        .values_list("person_a_id", "person_b_id", "at")
+    )
+    for a, b, at in rows:
+        connections[b if a == me.pk else a] = at
+    follows = set(
+        Follow.objects.filter(follower=me, status=FollowStatus.ACTIVE).values_list(
+            "target_person_id", flat=True
+        )
+    )
+    return connections, follows
+
+
+def _invitations(me, window: Window, first_word: dict[int, float]) -> tuple[dict, dict]:
+    rows = (
+        Invitation.objects.filter(
+            recipient=me, created_at__gte=window.since, created_at__lte=window.until
+        )
+        .annotate(at=epoch("created_at"), week=week_index("created_at", window.since))
+        .values_list("sender_id", "status", "intro_call__status", "at", "week")
+    )
+    outcomes = dict.fromkeys(OUTCOMES, 0)
+    received = 0
+    strangers_by_week: dict[int, int] = defaultdict(int)
+    senders = []
+    for sender, status, call_status, at, week in rows:
+        received += 1
+        if first_word.get(sender, math.inf) < at:
+            continue  # they had talked with `me` before inviting
+        senders.append(sender)
+        outcomes[_invitation_outcome(status, call_status)] += 1
+        strangers_by_week[week] += 1
+    return {
+        "received": received,
+        "from_strangers": sum(outcomes.values()),
+        "outcomes": outcomes,
+        "_senders": senders,
+    }, strangers_by_week
+
+
+def _feed(me, window: Window) -> dict[tuple[int, int], int]:
+    """Return {(author id, week): entries} of what reached `me`'s feed in the window."""
+    rows = (
+        FeedEntry.objects.filter(
+            visible_q(me, "post__"),
+            owner=me,
+            created_at__gte=window.since,
+            created_at__lte=window.until,
+        )
+        .exclude(author=me)
+        .annotate(week=week_index("created_at", window.since))
+        .values_list("author_id", "week")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {(author, week): n for author, week, n in rows}
+
+
+def _median_hours(seconds: list[float]) -> float | None:
+    return round(median(seconds) / 3600, 2) if seconds else None
+
+
+def insights_for(
+    me,
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    days: int = DEFAULT_DAYS,
+    fading_months: int = FADING_MONTHS,
+) -> dict:
+    """Return every metric of `me` over the window, as plain data (docs/insights.md)."""
+    window = make_window(since=since, until=until, days=days)
+    weeks = window.weeks
+    ledger = _Ledger(interaction_rows(me, since=window.since, until=window.until), weeks)
+    connections, follows = _relations(me)
+    first_word, last_word = ledger.first_word(), ledger.last_word()
+    invitations, strangers_by_week = _invitations(me, window, first_word)
+    related = set(connections) | follows
+    wanted = related | set(invitations.pop("_senders"))
+    people = {p.pk: p for p in people_visible_to(me).filter(pk__in=wanted)}
+    connections = {i: at for i, at in connections.items() if i in people}
+    follows = {i for i in follows if i in people}
+
+    # Two-way ratio and echo versus conversation (one row per post of the window).
+    post_rows = list(
+        post_queries.own_posts(me, since=window.since, until=window.until).values(
+            "id", "body", "created_at", "week", "became", *(f"n_{k}" for k in POST_COUNTS)
+        )
+    )
+    per_post = []
+    for p in post_rows:
+        counts = {k: p[f"n_{k}"] for k in POST_COUNTS}
+        echo = counts["reposts"] + counts["quotes"] + counts["clicks"]
+        talk = counts["replies"] + counts["stories"]
+        verdict = "quiet" if echo == talk == 0 else ("conversation" if talk >= echo else "echo")
+        per_post.append(
+            {
+                "id": str(p["id"]),
+                "url": f"{me.get_absolute_url()}/{p['id']}",
+                "snippet": _snippet(p["body"]),
+                "created_at": p["created_at"].isoformat(),
+                "week": p["week"],
+                **counts,
+                "echo": echo,
+                "conversation": talk,
+                "became_conversation": bool(p["became"]),
+                "verdict": verdict,
+            }
+        )
+    n_posts = len(per_post)
+    n_conversations = sum(1 for p in per_post if p["became_conversation"])
+    replies_sent = ledger.total("reply", "out")
+    two_way = {
+        "posts": n_posts,
+        "conversations": n_conversations,
+        "ratio": ratio(n_conversations, n_posts),
+        "replies_to_others": replies_sent,
+        "broadcasts": n_posts,
+        "reply_share": ratio(replies_sent, replies_sent + n_posts),
+    }
+
+    # Reciprocity with every connection and follow.
+    in_window = ledger.per_person(window=True)
+    reciprocity_people = []
+    tally = dict.fromkeys(("balanced", "one_sided_out", "one_sided_in", "dormant"), 0)
+    for other in sorted(related & set(people), key=lambda i: people[i].handle):
+        out, into = in_window[other]["out"], in_window[other]["in"]
+        status = reciprocity_status(out, into)
+        tally[status] += 1
+        relation = (
+            "connection and follow"
+            if other in connections and other in follows
+            else ("connection" if other in connections else "follow")
+        )
+        reciprocity_people.append(
+            _person_dict(people[other], relation=relation, out=out, **{"in": into}, status=status)
+        )
+    reciprocity = {**tally, "balanced_min_ratio": BALANCED_MIN_RATIO, "people": reciprocity_people}
+
+    # Response times.
+    items = post_queries.items_to_answer(me, since=window.since, until=window.until)
+    items += post_queries.messages_to_answer(me, since=window.since, until=window.until)
+    response_time = {}
+    for category in RESPONSE_CATEGORIES:
+        mine = [i for i in items if i["category"] == category]
+        answered = [i["seconds"] for i in mine if i["seconds"] is not None]
+        response_time[category] = {
+            "received": len(mine),
+            "answered": len(answered),
+            "median_hours": _median_hours(answered),
+        }
+
+    # Strangers: never a word either way, ever.
+    never = [i for i in sorted(related, key=lambda i: people[i].handle) if i not in first_word]
+    strangers = {
+        "connections": len(connections),
+        "connections_never_talked": sum(1 for i in never if i in connections),
+        "follows": len(follows),
+        "follows_never_talked": sum(1 for i in never if i in follows),
+        "people": [
+            _person_dict(people[i], relation="connection" if i in connections else "follow")
+            for i in never
+        ],
+        "invitations": invitations,
+    }
+
+    # Attention: load against capacity, and what reached the feed from people one talks to.
+    summary = attention_summary(me)
+    feed = _feed(me, window)
+    talk_to = ledger.two_way_people()
+    entries = sum(feed.values())
+    from_talk = sum(n for (author, _), n in feed.items() if author in talk_to)
+    attention = {
+        "load": round(summary.load, 2),
+        "capacity": summary.capacity,
+        "load_share": round(summary.load / summary.capacity, 4) if summary.capacity else None,
+        "feed_entries": entries,
+        "from_people_you_talk_to": from_talk,
+        "talk_share": ratio(from_talk, entries),
+        "people_you_talk_to": len(talk_to),
+    }
+
+    value = {
+        "helpful_given": ledger.total("helpful", "out"),
+        "helpful_received": ledger.total("helpful", "in"),
+        "stories_given": ledger.total("used", "out"),
+        "stories_received": ledger.total("used", "in"),
+        "accepted_answers_given": ledger.total("accepted_answer", "out"),
+        "accepted_answers_received": ledger.total("accepted_answer", "in"),
+    }
+
+    fading = _fading(me, window, connections, last_word, people, fading_months)
+
+    echo = {
+        "echo": sum(p["echo"] for p in per_post),
+        "conversation": sum(p["conversation"] for p in per_post),
+        "echoed": sum(1 for p in per_post if p["verdict"] == "echo"),
+        "discussed": sum(1 for p in per_post if p["verdict"] == "conversation"),
+        "quiet": sum(1 for p in per_post if p["verdict"] == "quiet"),
+        "posts": per_post,
+    }
+
+    trend = _trend(window, ledger, per_post, items, strangers_by_week, feed, talk_to)
+    result = {
+        "person": f"@{me.handle}",
+        "window": {
+            "since": window.since.isoformat(),
+            "until": window.until.isoformat(),
+            "days": window.days,
+        },
+        "two_way": two_way,
+        "reciprocity": reciprocity,
+        "response_time": response_time,
+        "strangers": strangers,
+        "attention": attention,
+        "value": value,
+        "fading": fading,
+        "echo": echo,
+        "trend": trend,
+    }
+    result["headline"] = headline(result)
+    return result
+
+
+def _fading(me, window, connections, last_word, people, months: int) -> dict:
+    from kith.people.access import recent_changes_visible_to
+
+    cutoff = (window.until - timedelta(days=months * MONTH_DAYS)).timestamp()
+    fading_ids = [
+        i for i, since in connections.items() if max(last_word.get(i, 0.0), since) < cutoff
+    ]
+    changes = recent_changes_visible_to(me, fading_ids)
+    rows = []
+    for i in sorted(fading_ids, key=lambda i: last_word.get(i, connections[i])):
+        last = last_word.get(i)
+        rows.append(
+            _person_dict(
+                people[i],
+                last_exchange=(datetime.fromtimestamp(last, tz=UTC).isoformat() if last else None),
+                connected_since=datetime.fromtimestamp(connections[i], tz=UTC).isoformat(),
+                reason=reason_to_reach_out(people[i], changes.get(i), now=window.until),
+            )
+        )
+    return {"months": months, "count": len(rows), "people": rows}
+
+
+def _ago(moment: datetime, now: datetime) -> str:
+    days = max(0, (now - moment).days)
+    if days == 0:
+        return "today"
+    if days < 14:
+        return "yesterday" if days == 1 else f"{days} days ago"
+    if days < 60:
+        return f"{days // 7} weeks ago"
+    return f"{days // 30} months ago"
+
+
+def reason_to_reach_out(person, change, *, now: datetime) -> str:
+    """Return a sentence from `person`'s latest card change, e.g. "Ana started at Lumen …"."""
+    if change is None:
+        return ""
+    name = (person.display_name or person.handle).split()[0]
+    when = _ago(change.changed_at, now)
+    value = change.new_value
+    what = (change.label or change.get_kind_display()).lower()
+    if not value:
+        return f"{name} removed their {what} {when}."
+    sentences = {
+        "organisation": f"{name} started at {value} {when}.",
+        "job_title": f"{name} became {value} {when}.",
+        "location": f"{name} moved to {value} {when}.",
+    }
+    return sentences.get(change.kind, f"{name} updated their {what} {when}.")
+
+
+def _trend(window, ledger, per_post, items, strangers_by_week, feed, talk_to) -> list[dict]:
+    out_by_week = ledger.by_week(None, "out")
+    in_by_week = ledger.by_week(None, "in")
+    weekly = {
+        name: ledger.by_week(kind, direction)
+        for name, kind, direction in (
+            ("replies_sent", "reply", "out"),
+            ("helpful_given", "helpful", "out"),
+            ("helpful_received", "helpful", "in"),
+            ("stories_given", "used", "out"),
+            ("stories_received", "used", "in"),
+        )
+    }
+    rows = []
+    for week in range(window.weeks):
+        posts = [p for p in per_post if p["week"] == week]
+        answered = [i["seconds"] for i in items if i["week"] == week and i["seconds"] is not None]
+        entries = sum(n for (_, w), n in feed.items() if w == week)
+        rows.append(
+            {
+                "week": week,
+                "starts": window.week_start(week).date().isoformat(),
+                "posts": len(posts),
+                "conversations": sum(1 for p in posts if p["became_conversation"]),
+                **{name: counts.get(week, 0) for name, counts in weekly.items()},
+                "interactions_out": out_by_week.get(week, 0),
+                "interactions_in": in_by_week.get(week, 0),
+                "people_talked_with": len(ledger.two_way_people(week)),
+                "response_median_hours": _median_hours(answered),
+                "invitations_from_strangers": strangers_by_week.get(week, 0),
+                "feed_entries": entries,
+                "feed_from_people_you_talk_to": sum(
+                    n for (a, w), n in feed.items() if w == week and a in talk_to
+                ),
+                "echo": sum(p["echo"] for p in posts),
+                "conversation": sum(p["conversation"] for p in posts),
+            }
+        )
+    return rows
+
+
+def _percent(value: float | None) -> str:
+    return "—" if value is None else f"{round(100 * value)}%"
+
+
+def headline(insights: dict) -> str:
+    """Return the answer in plain words: "Last 90 days: 62% of your posts became …"."""
+    days = insights["window"]["days"]
+    tw, st = insights["two_way"], insights["strangers"]
+    if tw["posts"]:
+        first = f"{_percent(tw['ratio'])} of your posts became conversations"
+    else:
+        first = "you wrote no posts of your own"
+    never, total = st["connections_never_talked"], st["connections"]
+    if total:
+        second = f"{never} of your {total} connections you have never talked to"
+    else:
+        second = "you have no connections yet"
+    return f"Last {days} days: {first}; {second}."

@@ -1,0 +1,162 @@
+"""Per-post and per-item queries: echo versus conversation, and response times.
+
+Each is one query returning one row per post (or per item to answer) of the window, with
+counts and times computed by correlated subqueries in the database.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db.models import (
+    Count,
+    Exists,
+    FloatField,
+    IntegerField,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
+
+from kith.conversations.access import visible_q
+from kith.conversations.models import Click, Mention, Post, PostKind, Reaction, ReactionKind
+from kith.insights.sources import person_ok
+from kith.insights.sql import epoch, week_index
+from kith.messaging.models import Message
+
+
+def _count(qs, group: str) -> Subquery:
+    """Return a subquery counting `qs` rows (already filtered on OuterRef) as an integer."""
+    counted = qs.order_by().values(group).annotate(c=Count("pk")).values("c")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def own_posts(me, *, since: datetime, until: datetime):
+    """Return `me`'s posts of the window (not replies, not reposts) with what each started.
+
+    Echo: reposts, quotes (that `me` may see) and short-link clicks. Conversation: replies
+    from others in its thread, answers among them, and "how I used it" stories. A post
+    *became a conversation* when someone replied in its thread and `me` replied to them.
+    """
+    others = visible_q(me) & ~Q(author=me)
+    thread = Post.objects.filter(others, thread_root=OuterRef("pk")).exclude(pk=OuterRef("pk"))
+    replied_back = Post.objects.filter(
+        visible_q(me, "in_reply_to__"),
+        author=me,
+        deleted_at__isnull=True,
+        thread_root=OuterRef("pk"),
+    ).exclude(in_reply_to__author=me)
+    stories = Reaction.objects.filter(
+        person_ok(me, "person"), post=OuterRef("pk"), kind=ReactionKind.USED
+    ).exclude(person=me)
+    return (
+        Post.objects.filter(
+            author=me,
+            deleted_at__isnull=True,
+            in_reply_to__isnull=True,
+            repost_of__isnull=True,
+            created_at__gte=since,
+            created_at__lte=until,
+        )
+        .annotate(
+            week=week_index("created_at", since),
+            n_replies=_count(thread, "thread_root"),
+            n_answers=_count(thread.filter(kind=PostKind.ANSWER), "thread_root"),
+            n_stories=_count(stories, "post"),
+            n_reposts=_count(Post.objects.filter(others, repost_of=OuterRef("pk")), "repost_of"),
+            n_quotes=_count(Post.objects.filter(others, quote_of=OuterRef("pk")), "quote_of"),
+            n_clicks=_count(
+                Click.objects.filter(link__post=OuterRef("pk"), clicked_at__lte=until),
+                "link__post",
+            ),
+            became=Exists(replied_back),
+        )
+        .order_by("-id")
+    )
+
+
+def items_to_answer(me, *, since: datetime, until: datetime) -> list[dict]:
+    """Return each reply, mention and question to `me` in the window, and when `me` answered.
+
+    One row per item: category ("replies", "mentions", "questions"), its week, and the
+    seconds until `me`'s first reply to it (None while unanswered).
+    """
+    mine = Post.objects.filter(author=me, deleted_at__isnull=True)
+    first_answer = (
+        mine.filter(in_reply_to=OuterRef("pk"))
+        .order_by()
+        .values("in_reply_to")
+        .annotate(t=Min(epoch("created_at")))
+        .values("t")
+    )
+    mentions_me = Mention.objects.filter(post=OuterRef("pk"), person=me)
+    rows = (
+        Post.objects.filter(visible_q(me), created_at__gte=since, created_at__lte=until)
+        .exclude(author=me)
+        .filter(Q(in_reply_to__author=me) | Exists(mentions_me))
+        .annotate(
+            week=week_index("created_at", since),
+            at=epoch("created_at"),
+            answered=Subquery(first_answer, output_field=FloatField()),
+        )
+        .values_list("kind", "in_reply_to__author", "week", "at", "answered")
+    )
+    items = []
+    for kind, parent_author, week, at, answered in rows:
+        if kind == PostKind.QUESTION:
+            category = "questions"
+        elif parent_author == me.pk:
+            category = "replies"
+        else:
+            category = "mentions"
+        seconds = answered - at if answered is not None and answered >= at else None
+        items.append({"category": category, "week": week, "seconds": seconds})
+    return items
+
+
+def messages_to_answer(me, *, since: datetime, until: datetime) -> list[dict]:
+    """Return each message to `me` that opened a turn, and the seconds until `me` answered.
+
+    A message opens a turn when the message before it in the thread was `me`'s (or there
+    was none): three messages in a row from someone count once, from the first.
+    """
+    previous_sender = (
+        Message.objects.filter(thread=OuterRef("thread"), id__lt=OuterRef("id"))
+        .order_by("-id")
+        .values("sender")[:1]
+    )
+    my_next = (
+        Message.objects.filter(thread=OuterRef("thread"), id__gt=OuterRef("id"), sender=me)
+        .order_by()
+        .values("thread")
+        .annotate(t=Min(epoch("created_at")))
+        .values("t")
+    )
+    rows = (
+        Message.objects.filter(
+            person_ok(me, "sender"),
+            thread__participants__person=me,
+            created_at__gte=since,
+            created_at__lte=until,
+        )
+        .exclude(sender=me)
+        .annotate(
+            previous=Subquery(previous_sender),
+            week=week_index("created_at", since),
+            at=epoch("created_at"),
+            answered=Subquery(my_next, output_field=FloatField()),
+        )
+        .filter(Q(previous__isnull=True) | Q(previous=me.pk))
+        .values_list("week", "at", "answered")
+    )
+    return [
+        {
+            "category": "messages",
+            "week": week,
+            "seconds": answered - at if answered is not None else None,
+        }
+        for week, at, answered in rows
+    ]

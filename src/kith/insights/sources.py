@@ -1,0 +1,177 @@
+"""Every interaction between a person and others, counted in grouped queries.
+
+An interaction has a kind (reply, mention, quote, repost, message, …), a direction ("out":
+the person did it to someone; "in": someone did it to the person) and the other person.
+Each source below is one query grouped by (other person, week), so the whole history of a
+person comes back as a few hundred aggregated rows, whatever its size.
+
+Privacy: a post by someone else counts only if the person may see it now
+(`conversations.access.visible_q`: blocks either way, deleted posts, visibility changes,
+deactivated authors); a person counts only while neither has blocked the other and their
+account is active. Blocking someone removes them from every row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Case, Count, F, Max, Min, Q, QuerySet, When
+
+from kith.conversations.access import visible_q
+from kith.conversations.models import Mention, Post, Reaction, ReactionKind
+from kith.insights.sql import epoch, week_index
+from kith.messaging.models import Message
+from kith.relationships.models import Block, InvitationMessage
+
+# Kinds that are words exchanged between two people (the rest are echoes and marks of value).
+WORD_KINDS = frozenset({"reply", "mention", "quote", "message", "invitation_message"})
+KINDS = (
+    "reply",
+    "mention",
+    "quote",
+    "message",
+    "invitation_message",
+    "repost",
+    "helpful",
+    "used",
+    "accepted_answer",
+)
+
+
+@dataclass(frozen=True)
+class Row:
+    """How often `kind` happened in `direction` between the person and `other` in `week`."""
+
+    kind: str
+    direction: str
+    other: int
+    week: int
+    n: int
+    first: float  # epoch seconds of the first and last in that week
+    last: float
+
+
+def person_ok(me, field: str) -> Q:
+    """Match rows whose person in `field` `me` may see (`people.access.people_visible_to`),
+    and whom `me` has not blocked."""
+    blocked_by = Block.objects.filter(blocked=me).values("blocker")
+    blocking = Block.objects.filter(blocker=me).values("blocked")
+    return (
+        ~Q(**{f"{field}__in": blocked_by})
+        & ~Q(**{f"{field}__in": blocking})
+        & Q(**{f"{field}__is_active": True, f"{field}__email_confirmed_at__isnull": False})
+    )
+
+
+def _grouped(qs: QuerySet, other, time_field: str, since: datetime, until: datetime):
+    return (
+        qs.filter(**{f"{time_field}__lte": until})
+        .annotate(_other=other, _week=week_index(time_field, since))
+        .values("_other", "_week")
+        .annotate(n=Count("pk"), first=Min(epoch(time_field)), last=Max(epoch(time_field)))
+        .order_by()
+    )
+
+
+def _sources(me) -> list[tuple[str, str, Callable[[datetime], QuerySet]]]:
+    mine = Q(author=me, deleted_at__isnull=True)
+    others_visible = visible_q(me) & ~Q(author=me)
+    used = ReactionKind.USED
+    helpful = ReactionKind.HELPFUL
+    reply_out = Post.objects.filter(mine, visible_q(me, "in_reply_to__")).exclude(
+        in_reply_to__author=me
+    )
+    reply_in = Post.objects.filter(others_visible, in_reply_to__author=me)
+    # A reply mentions the author it answers: that mention is the reply, not counted twice.
+    mention_out = Mention.objects.filter(
+        person_ok(me, "person"), post__author=me, post__deleted_at__isnull=True
+    ).exclude(Q(person=me) | Q(post__in_reply_to__author=F("person")))
+    mention_in = Mention.objects.filter(visible_q(me, "post__"), person=me).exclude(
+        Q(post__author=me) | Q(post__in_reply_to__author=me)
+    )
+    quote_out = Post.objects.filter(mine, visible_q(me, "quote_of__")).exclude(quote_of__author=me)
+    quote_in = Post.objects.filter(others_visible, quote_of__author=me)
+    repost_out = (
+        Post.objects.filter(author=me, repost_of__isnull=False, **{})
+        .filter(visible_q(me, "repost_of__"))
+        .exclude(repost_of__author=me)
+    )
+    repost_in = Post.objects.filter(others_visible, repost_of__author=me)
+    reaction_out = Reaction.objects.filter(visible_q(me, "post__"), person=me).exclude(
+        post__author=me
+    )
+    reaction_in = Reaction.objects.filter(
+        person_ok(me, "person"), post__author=me, post__deleted_at__isnull=True
+    ).exclude(person=me)
+    message_out = (
+        Message.objects.filter(sender=me)
+        .annotate(_to=F("thread__participants__person"))
+        .filter(person_ok(me, "thread__participants__person"))
+        .exclude(_to=me.pk)
+    )
+    message_in = Message.objects.filter(
+        person_ok(me, "sender"), thread__participants__person=me
+    ).exclude(sender=me)
+    inv_out = InvitationMessage.objects.filter(author=me)
+    inv_out_other = Case(
+        When(invitation__sender=me, then=F("invitation__recipient")),
+        default=F("invitation__sender"),
+    )
+    inv_in = InvitationMessage.objects.filter(
+        person_ok(me, "author"), Q(invitation__sender=me) | Q(invitation__recipient=me)
+    ).exclude(author=me)
+    # An answer of mine the asker accepted (value given), one of theirs I accepted (received).
+    accepted_out = Post.objects.filter(
+        visible_q(me), kind="question", accepted_answer__author=me
+    ).exclude(author=me)
+    accepted_in = (
+        Post.objects.filter(mine, kind="question", accepted_answer__isnull=False)
+        .filter(visible_q(me, "accepted_answer__"))
+        .exclude(accepted_answer__author=me)
+    )
+
+    def g(qs, other, time_field="created_at"):
+        return lambda since, until: _grouped(qs, other, time_field, since, until)
+
+    return [
+        ("reply", "out", g(reply_out, F("in_reply_to__author"))),
+        ("reply", "in", g(reply_in, F("author"))),
+        ("mention", "out", g(mention_out, F("person"), "post__created_at")),
+        ("mention", "in", g(mention_in, F("post__author"), "post__created_at")),
+        ("quote", "out", g(quote_out, F("quote_of__author"))),
+        ("quote", "in", g(quote_in, F("author"))),
+        ("repost", "out", g(repost_out, F("repost_of__author"))),
+        ("repost", "in", g(repost_in, F("author"))),
+        ("helpful", "out", g(reaction_out.filter(kind=helpful), F("post__author"))),
+        ("helpful", "in", g(reaction_in.filter(kind=helpful), F("person"))),
+        ("used", "out", g(reaction_out.filter(kind=used), F("post__author"))),
+        ("used", "in", g(reaction_in.filter(kind=used), F("person"))),
+        ("message", "out", g(message_out, F("_to"))),
+        ("message", "in", g(message_in, F("sender"))),
+        ("invitation_message", "out", g(inv_out, inv_out_other)),
+        ("invitation_message", "in", g(inv_in, F("author"))),
+        ("accepted_answer", "out", g(accepted_out, F("author"), "accepted_answer__created_at")),
+        (
+            "accepted_answer",
+            "in",
+            g(accepted_in, F("accepted_answer__author"), "accepted_answer__created_at"),
+        ),
+    ]
+
+
+def interaction_rows(me, *, since: datetime, until: datetime) -> list[Row]:
+    """Return every interaction of `me` up to `until`, grouped by kind, way, person and week.
+
+    Weeks count from `since` (negative before it). One query per source (18).
+    """
+    rows: list[Row] = []
+    for kind, direction, query in _sources(me):
+        for r in query(since, until):
+            if r["_other"] is None or r["_other"] == me.pk:
+                continue
+            rows.append(
+                Row(kind, direction, r["_other"], r["_week"], r["n"], r["first"], r["last"])
+            )
+    return rows
