@@ -6,6 +6,8 @@ import os
 import subprocess
 import sys
 import threading
+from enum import StrEnum
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -223,6 +225,73 @@ def clean_notifications() -> None:
     from kith.feeds.actions import notifications_clean
 
     console.print(f"Deleted {notifications_clean()} read notification(s).")
+
+
+class ArchiveNetwork(StrEnum):
+    linkedin = "linkedin"
+    mastodon = "mastodon"
+    x = "x"
+
+
+@app.command("import")
+def import_archive(
+    network: Annotated[ArchiveNetwork, typer.Argument(help="Which network the archive is from")],
+    file: Annotated[
+        Path, typer.Argument(help="The archive's zip (LinkedIn: also its CSV files or a folder)")
+    ],
+    handle: Annotated[str, typer.Option("--as", help="The Kith person it belongs to, @handle")],
+) -> None:
+    """Import your archive of LinkedIn, Mastodon or X, to compare with how you use Kith."""
+    _django()
+    from kith.archives.actions import archive_import
+    from kith.archives.sources import ArchiveError
+    from kith.people.models import Person
+
+    owner = Person.objects.filter(handle=handle.lstrip("@")).first()
+    if owner is None:
+        console.print(f"[red]No such person:[/] {handle}")
+        raise typer.Exit(2)
+    try:
+        with Progress(console=console, transient=True) as progress:
+            bar = progress.add_task(f"Reading {file.name}", total=100)
+            archive, imported = archive_import(
+                owner=owner,
+                network=network.value,
+                path=file,
+                progress=lambda fraction: progress.update(bar, completed=fraction * 100),
+            )
+    except ArchiveError as exc:
+        console.print(f"[red]Not imported[/] (nothing was written): {exc}")
+        raise typer.Exit(1) from None
+    figures = archive.figures
+    if not imported:
+        console.print(f"Already imported as archive {archive.pk}: nothing changed.")
+    console.print(f"[bold]{figures['headline']}[/]", soft_wrap=True)
+    table = Table(title=f"{archive.get_network_display()} archive {archive.pk}")
+    table.add_column("figure")
+    table.add_column("count", justify="right")
+    for key in FIGURE_ROWS:
+        table.add_row(key.replace("_", " "), f"{figures[key]:,}")
+    console.print(table)
+    console.print(f"Archive {archive.pk} of @{owner.handle}: on the web at /archives/{archive.pk}/")
+
+
+FIGURE_ROWS = (
+    "posts",
+    "replies",
+    "reposts",
+    "connections",
+    "followers",
+    "following",
+    "messages_sent",
+    "messages_received",
+    "people_messaged",
+    "connections_messaged",
+    "invitations_sent",
+    "invitations_received",
+    "likes",
+    "bookmarks",
+)
 
 
 @app.command("settings")

@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "kith.contacts",
     "kith.communities",
     "kith.insights",
+    "kith.archives",
     "kith.api",
     "kith.web",
 ]
@@ -307,6 +308,21 @@ KITH_FOLLOW_CAP_RATIO = env_float(
 # --- Conversations ----------------------------------------------------------------------------
 KITH_POST_MAX_CHARS = env_int(
     "KITH_POST_MAX_CHARS", 5000, "Longest post, reply or question accepted, in characters."
+)
+
+# --- Imported archives (LinkedIn, Mastodon, X) -----------------------------------------------
+KITH_ARCHIVE_MAX_UPLOAD_BYTES = env_int(
+    "KITH_ARCHIVE_MAX_UPLOAD_BYTES",
+    2 * 1024**3,
+    "Largest archive accepted for import through the web or API, in bytes.",
+)
+KITH_ARCHIVE_MAX_ENTRIES = env_int(
+    "KITH_ARCHIVE_MAX_ENTRIES", 200_000, "Most files an imported zip archive may hold."
+)
+KITH_ARCHIVE_MAX_UNCOMPRESSED_BYTES = env_int(
+    "KITH_ARCHIVE_MAX_UNCOMPRESSED_BYTES",
+    32 * 1024**3,
+    "Most bytes an imported zip archive may uncompress to, all its files together.",
 )
 
 # --- Feeds ------------------------------------------------------------------------------------

@@ -1,0 +1,1 @@
+"""Imported archives of other networks (LinkedIn, Mastodon, X): their owner's data alone."""
