@@ -81,6 +81,7 @@ urlpatterns = [
     path("", include("kith.web.urls_feeds")),
     path("", include("kith.web.urls_contacts")),
     path("", include("kith.web.urls_suggestions")),
+    path("", include("kith.web.urls_archives")),
     path("", include("kith.web.urls_discovery")),  # before media/: post images are guarded
     path("", include("kith.web.urls_communities")),
     path("", include("kith.web.urls_conversations")),
