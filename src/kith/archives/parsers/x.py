@@ -11,6 +11,7 @@ import ijson
 from ijson.common import ObjectBuilder
 
 from kith.archives.parsers.base import Opener, Parser, one_entry
+from kith.archives.parsers.linkedin import MONTHS
 from kith.archives.readers import expect, iter_json, json_error, json_stream, read_small_json
 from kith.archives.records import TEXT_MAX, Account, ContactRecord, MessageRecord, PostRecord, clip
 from kith.archives.sources import ArchiveError, Entry, Source
@@ -29,6 +30,14 @@ def _tweet_time(value, *, file: str) -> datetime | None:
     if not value:
         return None
     text = str(value)
+    parts = text.split(" ")
+    if len(parts) == 6 and parts[4] == "+0000" and parts[1].lower() in MONTHS:
+        try:  # by hand: strptime costs a tenth of a large import
+            hour, minute, second = (int(n) for n in parts[3].split(":"))
+            month = MONTHS[parts[1].lower()]
+            return datetime(int(parts[5]), month, int(parts[2]), hour, minute, second, tzinfo=UTC)
+        except ValueError:
+            pass
     try:
         return datetime.strptime(text, "%a %b %d %H:%M:%S %z %Y")
     except ValueError:
