@@ -19,7 +19,7 @@ FIGURE_ROWS = (
     ("posts", "Posts"),
     ("replies", "Replies to others"),
     ("reposts", "Reposts and boosts"),
-    ("connections", "Connections (on X: mutual follows)"),
+    ("connections", "Connections"),
     ("followers", "Followers"),
     ("following", "Following"),
     ("messages_sent", "Messages sent"),
@@ -74,7 +74,10 @@ def archives(request):
 
 def _context(archive) -> dict:
     figures = archive.figures or {}
-    rows = [(label, figures.get(key, 0)) for key, label in FIGURE_ROWS if figures.get(key)]
+    labels = dict(FIGURE_ROWS)
+    if archive.network == Network.X:
+        labels["connections"] = "Mutual follows"
+    rows = [(labels[key], figures[key]) for key, _ in FIGURE_ROWS if figures.get(key)]
     return {"archive": archive, "figures": figures, "rows": rows}
 
 
