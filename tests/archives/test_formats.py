@@ -129,3 +129,15 @@ def test_progress_is_reported_and_never_goes_back(alice, tmp_path):
     assert len(seen) > 3
     assert seen == sorted(seen)
     assert seen[0] >= 0 and seen[-1] <= 1
+
+
+def test_nul_characters_and_overlong_values_are_cut_to_what_the_database_takes(alice, tmp_path):
+    files = samples.x_files(tweets=0)
+    long_id = "9" * 100
+    files["data/tweets.js"] = samples.ytd(
+        "tweets",
+        [{"tweet": {"id_str": long_id, "full_text": "nul \u0000 here", "created_at": ""}}],
+    )
+    archive = _import(alice, "x", samples.write_zip(tmp_path / "x.zip", files))
+    post = ArchivePost.objects.get(archive=archive)
+    assert post.external_id == "9" * 64 and post.text == "nul  here"

@@ -184,3 +184,16 @@ def test_openapi_describes_the_archive_endpoints(client, db):
     assert set(paths["/api/v1/archives"]) == {"get", "post"}
     assert set(paths["/api/v1/archives/{archive_id}"]) == {"get", "delete"}
     assert "get" in paths["/api/v1/archives/{archive_id}/figures"]
+
+
+def test_web_upload_of_connections_csv_alone(client, alice, django_capture_on_commit_callbacks):
+    client.force_login(alice)
+    text = samples.linkedin_files(connections=4)["Connections.csv"].encode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/archives/",
+            {"network": "linkedin", "file": SimpleUploadedFile("Connections.csv", text)},
+        )
+    archive = Archive.objects.get(owner=alice)
+    assert archive.status == "done"
+    assert archive.figures["headline"] == "On LinkedIn: 4 connections, messaged 0."

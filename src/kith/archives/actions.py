@@ -84,8 +84,25 @@ def _columns(record_type) -> list[str]:
 
 
 COLUMNS = {record_type: _columns(record_type) for record_type in MODELS}
+# Longest value each column takes (None: unbounded): PostgreSQL refuses longer ones.
+LIMITS = {
+    record_type: [getattr(model._meta.get_field(name), "max_length", None) for name in names]
+    for record_type, model in MODELS.items()
+    for names in [COLUMNS[record_type]]
+}
 ORDER = list(MODELS)  # staged rows name their record type by its index here
 CHUNK = 1000  # rows pickled together
+
+
+def _db_value(value, limit: int | None, adapt):
+    """Return `value` as the database takes it: NUL-free text within its column's length."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            value = value.replace("\x00", "")
+        return value[:limit] if limit else value
+    if isinstance(value, datetime):
+        return adapt(value)
+    return value
 
 
 def _stage(parser: Parser, source: Source, progress: Progress | None):
@@ -117,8 +134,8 @@ def _stage(parser: Parser, source: Source, progress: Progress | None):
                 account = record.name[:300]
                 continue
             values = tuple(
-                adapt(v) if isinstance(v, datetime) else v
-                for v in (getattr(record, name) for name in COLUMNS[kind])
+                _db_value(getattr(record, name), limit, adapt)
+                for name, limit in zip(COLUMNS[kind], LIMITS[kind], strict=True)
             )
             chunk.append((index[kind], values))
             count += 1
