@@ -90,3 +90,19 @@ def test_a_missing_or_malformed_id_is_the_same_404(client, alice, archive):
     for bad in ("0", "abc", "99999999999999999999", str(archive.pk + 1)):
         assert client.get(f"/archives/{bad}/").status_code == 404
         assert client.get(f"/api/v1/archives/{bad}").status_code == 404
+
+
+def test_surfaces_reach_archives_only_through_the_access_module():
+    import pathlib
+    import re
+
+    src = pathlib.Path(__file__).resolve().parents[2] / "src" / "kith"
+    direct = re.compile(r"\bArchive\w*\.objects\b")
+    offenders = [
+        f"{path.relative_to(src)}:{number}"
+        for path in src.rglob("*.py")
+        if "archives" not in path.parts
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if direct.search(line)
+    ]
+    assert not offenders, "archives read outside kith.archives: " + ", ".join(offenders)
