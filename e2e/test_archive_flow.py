@@ -46,6 +46,10 @@ def test_upload_a_linkedin_export_watch_it_and_see_the_figures(open_tab, tmp_pat
     figures = page.get_by_test_id("archive-figures")
     expect(figures.get_by_role("row", name="Connections you ever messaged")).to_contain_text("2")
     expect(page.get_by_test_id("archive-talked-with")).to_contain_text("Ada Alvarez0")
+    expect(page.get_by_test_id("kith-headline")).to_have_text(
+        "On Kith: 0 connections, talked with 0."
+    )
+    expect(page.get_by_test_id("archive-comparison")).to_contain_text("Posts of your own")
     tab.screenshot("archive-2-figures.png")
 
     page.get_by_test_id("archive-delete").click()

@@ -266,7 +266,10 @@ def import_archive(
     figures = archive.figures
     if not imported:
         console.print(f"Already imported as archive {archive.pk}: nothing changed.")
+    from kith.archives.comparison import kith_figures
+
     console.print(f"[bold]{figures['headline']}[/]", soft_wrap=True)
+    console.print(f"[bold]{kith_figures(owner)['headline']}[/]", soft_wrap=True)
     table = Table(title=f"{archive.get_network_display()} archive {archive.pk}")
     table.add_column("figure")
     table.add_column("count", justify="right")

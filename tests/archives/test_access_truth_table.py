@@ -17,6 +17,7 @@ WEB = [
 API = [
     ("get", "/api/v1/archives/{id}"),
     ("get", "/api/v1/archives/{id}/figures"),
+    ("get", "/api/v1/archives/{id}/comparison"),
     ("delete", "/api/v1/archives/{id}"),
 ]
 

@@ -184,6 +184,7 @@ def test_openapi_describes_the_archive_endpoints(client, db):
     assert set(paths["/api/v1/archives"]) == {"get", "post"}
     assert set(paths["/api/v1/archives/{archive_id}"]) == {"get", "delete"}
     assert "get" in paths["/api/v1/archives/{archive_id}/figures"]
+    assert "get" in paths["/api/v1/archives/{archive_id}/comparison"]
 
 
 def test_web_upload_of_connections_csv_alone(client, alice, django_capture_on_commit_callbacks):

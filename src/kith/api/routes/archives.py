@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Literal
 
 from django.conf import settings
-from ninja import File, Form, Router, Schema, Status
+from ninja import Field, File, Form, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
@@ -14,6 +14,7 @@ from kith.api import auth
 from kith.api.schemas import ErrorOut
 from kith.archives import actions
 from kith.archives.access import access_archive, archives_of
+from kith.archives.comparison import compare
 from kith.archives.models import Archive
 from kith.archives.models import Status as ArchiveStatus
 from kith.archives.sources import ArchiveError
@@ -63,6 +64,18 @@ class FiguresOut(Schema):
     bookmarks: int
     reply_targets: int
     talked_with: list[TalkedWithOut]
+
+
+class ComparisonRowOut(Schema):
+    label: str
+    archive: int
+    kith: int
+
+
+class ComparisonOut(Schema):
+    archive: str = Field(description="The archive's headline")
+    kith: str = Field(description="The same on Kith, since you joined")
+    rows: list[ComparisonRowOut]
 
 
 def archive_dict(archive: Archive) -> dict:
@@ -135,6 +148,19 @@ def figures(request, archive_id: str):
     if archive.status != ArchiveStatus.DONE:
         raise HttpError(409, f"The archive is not imported ({archive.get_status_display()}).")
     return archive.figures
+
+
+@router.get(
+    "/archives/{archive_id}/comparison",
+    response={200: ComparisonOut, **ERRORS},
+    summary="An imported archive side by side with Kith",
+)
+def comparison(request, archive_id: str):
+    """The archive's figures next to yours on Kith: connections, talked with, posts, replies."""
+    archive = access_archive(request.auth, archive_id)
+    if archive.status != ArchiveStatus.DONE:
+        raise HttpError(409, f"The archive is not imported ({archive.get_status_display()}).")
+    return compare(archive, request.auth)
 
 
 @router.delete(

@@ -12,7 +12,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kith.archives import actions
 from kith.archives.access import access_archive, archives_of
-from kith.archives.models import Network
+from kith.archives.comparison import compare
+from kith.archives.models import Network, Status
 from kith.archives.sources import ArchiveError
 
 FIGURE_ROWS = (
@@ -78,7 +79,8 @@ def _context(archive) -> dict:
     if archive.network == Network.X:
         labels["connections"] = "Mutual follows"
     rows = [(labels[key], figures[key]) for key, _ in FIGURE_ROWS if figures.get(key)]
-    return {"archive": archive, "figures": figures, "rows": rows}
+    comparison = compare(archive, archive.owner) if archive.status == Status.DONE else None
+    return {"archive": archive, "figures": figures, "rows": rows, "comparison": comparison}
 
 
 @login_required
