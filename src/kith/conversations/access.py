@@ -280,45 +280,46 @@ def can_repost(viewer, post: Post) -> Permission:
 # --- Who among many people may see one post (for notifications) ------------------------------
 
 
-def audience_among(post: Post, person_ids: Iterable[int]) -> set[int]:
-    """Return those of `person_ids` who may see `post`: the rule of `visible_posts`, reversed.
+def audience(post: Post) -> Q:
+    """Match the people (a `Q` on Person) who may see `post`: the rule of `visible_posts`,
+    reversed. Only the post's own visibility: a repost's original is checked apart (`Q`s
+    combine: `audience(repost) & audience(original)`), as are deleted posts and authors.
 
-    A fixed number of queries, whatever the number of people.
+    Subqueries of the author's relationships, no list of people: one query filters any
+    number of them (`audience_among`, the feed fan-out).
     """
+    author_id = post.author_id
+    not_blocked = ~Q(pk__in=Block.objects.filter(blocker_id=author_id).values("blocked_id")) & ~Q(
+        pk__in=Block.objects.filter(blocked_id=author_id).values("blocker_id")
+    )
+    others = ~Q(pk=author_id) & not_blocked
+    if post.visibility != PostVisibility.PUBLIC:
+        reach = Q(pk__in=Mention.objects.filter(post_id=post.pk).values("person_id"))
+        if post.visibility in (PostVisibility.FOLLOWERS, PostVisibility.CONNECTIONS):
+            reach |= Q(
+                pk__in=Connection.objects.filter(person_a_id=author_id).values("person_b_id")
+            )
+            reach |= Q(
+                pk__in=Connection.objects.filter(person_b_id=author_id).values("person_a_id")
+            )
+        if post.visibility == PostVisibility.FOLLOWERS:
+            follows = Follow.objects.filter(target_person_id=author_id, status=FollowStatus.ACTIVE)
+            reach |= Q(pk__in=follows.values("follower_id"))
+        others &= reach
+    return Q(is_active=True) & (Q(pk=author_id) | others)
+
+
+def audience_among(post: Post, person_ids: Iterable[int]) -> set[int]:
+    """Return those of `person_ids` who may see `post` (`audience`): one query, whatever the
+    number of people (they are bound as one parameter, `core.sql.id_list`)."""
+    from kith.core.sql import id_list
     from kith.people.models import Person
 
     ids = set(person_ids)
     if not ids:
         return set()
-    author_id = post.author_id
-    active = set(Person.objects.filter(pk__in=ids, is_active=True).values_list("pk", flat=True))
-    mine = {author_id} & active
-    others = active - mine
-    if not others:
-        return mine
-    blocked = Block.objects.filter(
-        Q(blocker_id=author_id, blocked_id__in=others)
-        | Q(blocker_id__in=others, blocked_id=author_id)
-    ).values_list("blocker_id", "blocked_id")
-    others -= {a if a != author_id else b for a, b in blocked}
-    if post.visibility == PostVisibility.PUBLIC:
-        return mine | others
-    allowed = set(
-        Mention.objects.filter(post=post, person_id__in=others).values_list("person_id", flat=True)
-    )
-    if post.visibility in (PostVisibility.FOLLOWERS, PostVisibility.CONNECTIONS):
-        rows = Connection.objects.filter(
-            Q(person_a_id=author_id, person_b_id__in=others)
-            | Q(person_b_id=author_id, person_a_id__in=others)
-        ).values_list("person_a_id", "person_b_id")
-        allowed |= {a if b == author_id else b for a, b in rows}
-    if post.visibility == PostVisibility.FOLLOWERS:
-        allowed |= set(
-            Follow.objects.filter(
-                target_person_id=author_id, follower_id__in=others, status=FollowStatus.ACTIVE
-            ).values_list("follower_id", flat=True)
-        )
-    return mine | (others & allowed)
+    people = Person.objects.filter(audience(post), pk__in=id_list(ids))
+    return set(people.values_list("pk", flat=True))
 
 
 # --- What a viewer sees on each post of a list -----------------------------------------------

@@ -16,6 +16,12 @@ _sequence = 0
 
 def new_id() -> int:
     """Return a new id, greater than every id this process returned before."""
+    return new_ids(1)[0]
+
+
+def new_ids(count: int) -> range:
+    """Return `count` new ids in a row (consecutive integers), greater than every id this
+    process returned before: the same ids as `count` calls of `new_id`, made at once."""
     global _last_ms, _sequence
     with _lock:
         now_ms = int(time.time() * 1000)
@@ -24,11 +30,11 @@ def new_id() -> int:
             # A random start keeps ids made in the same millisecond by other processes apart.
             _sequence = secrets.randbelow(0x8000)
         else:
-            _sequence += 1
-            if _sequence > 0xFFFF:
-                _last_ms += 1
-                _sequence = 0
-        return (_last_ms << 16) | _sequence
+            _sequence += 1  # past 0xFFFF, this carries into the next millisecond
+        first = (_last_ms << 16) + _sequence
+        last = first + max(count, 1) - 1
+        _last_ms, _sequence = last >> 16, last & 0xFFFF
+        return range(first, first + count)
 
 
 def id_floor(timestamp: float) -> int:

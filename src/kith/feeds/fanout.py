@@ -15,14 +15,15 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from kith.communities.selectors import community_member_ids, topic_follower_ids
-from kith.conversations.access import audience_among
+from kith.conversations.access import audience
 from kith.conversations.models import Post, PostHashtag, PostKind
-from kith.core.ids import new_id
+from kith.core.ids import new_ids
+from kith.core.sql import id_list
 from kith.feeds.models import AnswerOffer, FeedEntry, FeedReason
 from kith.people.models import Interest, Person
 from kith.relationships.models import Connection, Follow, FollowStatus
@@ -73,9 +74,12 @@ class Circle:
 def circle_of(person_id: int) -> Circle:
     circle = Circle()
     follows = Follow.objects.filter(target_person_id=person_id, status=FollowStatus.ACTIVE)
-    for follower_id, hide_reposts, show_replies in follows.values_list(
-        "follower_id", "hide_reposts", "show_replies"
-    ):
+    # Most follows keep the defaults: read their ids alone (no per-row conversion of the
+    # two flags), then the few that changed a setting.
+    circle.followers = dict.fromkeys(follows.values_list("follower_id", flat=True), (False, False))
+    for follower_id, hide_reposts, show_replies in follows.filter(
+        Q(hide_reposts=True) | Q(show_replies=True)
+    ).values_list("follower_id", "hide_reposts", "show_replies"):
         circle.followers[follower_id] = (hide_reposts, show_replies)
     pairs = Connection.objects.filter(Q(person_a_id=person_id) | Q(person_b_id=person_id))
     for a, b, last in pairs.values_list("person_a_id", "person_b_id", "last_interaction_at"):
@@ -136,38 +140,31 @@ def author_score(author_id: int, now) -> float:
     return -0.5 if replies * 10 < posts else 0.0
 
 
-def active_readers(ids: set[int], now) -> set[int]:
-    """Return those of `ids` who are active accounts and read their feed recently."""
+def reading_recently(now) -> Q:
+    """Match the people (a `Q` on Person) who read their feed in the last
+    `KITH_FEED_INACTIVE_DAYS` days (or, never having opened it, signed in or joined then)."""
     cutoff = now - timedelta(days=settings.KITH_FEED_INACTIVE_DAYS)
-    recent = Q(feed_state__last_seen_at__gte=cutoff) | Q(feed_state__isnull=True) & (
+    return Q(feed_state__last_seen_at__gte=cutoff) | Q(feed_state__isnull=True) & (
         Q(last_login__gte=cutoff) | Q(date_joined__gte=cutoff)
     )
-    found: set[int] = set()
-    ordered = sorted(ids)
-    for start in range(0, len(ordered), BATCH * 2):
-        chunk = ordered[start : start + BATCH * 2]
-        found.update(
-            Person.objects.filter(recent, pk__in=chunk, is_active=True).values_list("pk", flat=True)
-        )
-    return found
 
 
-def may_see(post: Post, ids: set[int]) -> set[int]:
+def may_see(post: Post, ids: set[int], *, now=None) -> set[int]:
     """Return those of `ids` who may see `post` (a repost: it and its original), by the
-    access rule (`conversations.access.audience_among`), in chunks of bounded size."""
+    access rule (`conversations.access.audience`); with `now`, only those of them who read
+    their feed recently (`reading_recently`). One query, whatever the number of people."""
     if not ids or post.is_deleted or not post.author.is_active:
         return set()
-    original = post.repost_of if post.repost_of_id is not None else None
-    if original is not None and (original.is_deleted or not original.author.is_active):
-        return set()
-    ordered = sorted(ids)
-    allowed: set[int] = set()
-    for start in range(0, len(ordered), BATCH * 2):
-        chunk = audience_among(post, ordered[start : start + BATCH * 2])
-        if original is not None and chunk:
-            chunk = audience_among(original, chunk)
-        allowed |= chunk
-    return allowed
+    rule = audience(post)
+    if post.repost_of_id is not None:
+        original = post.repost_of
+        if original.is_deleted or not original.author.is_active:
+            return set()
+        rule &= audience(original)
+    if now is not None:
+        rule &= reading_recently(now)
+    people = Person.objects.filter(rule, pk__in=id_list(ids))
+    return set(people.values_list("pk", flat=True))
 
 
 def _question_offers(post: Post, candidates: Candidates, author_circle: Circle, now) -> None:
@@ -282,8 +279,7 @@ def plan(post: Post, *, now=None) -> tuple[Post, dict[int, tuple[str, str, float
         if post.kind == PostKind.QUESTION and post.in_reply_to_id is None:
             _question_offers(post, candidates, circle, now)
     candidates.by_id.pop(post.author_id, None)
-    allowed = may_see(post, set(candidates.by_id))
-    allowed = active_readers(allowed, now)
+    allowed = may_see(post, set(candidates.by_id), now=now)
     chosen = {pid: candidates.by_id[pid] for pid in allowed}
     # The author sees their own post (not their own repost twice).
     if post.repost_of_id is None:
@@ -318,12 +314,16 @@ def _insert_sql() -> str:
     table = quote(FeedEntry._meta.db_table)
     return (
         f"INSERT INTO {table} ({columns}) VALUES ({values}) "  # noqa: S608 (names, not input)
-        "ON CONFLICT (owner_id, post_id) DO NOTHING"
+        "ON CONFLICT (post_id, owner_id) DO NOTHING"
     )
 
 
 def write(post: Post, shown: Post, chosen: dict, extra: dict, *, now=None) -> int:
-    """Write the entries `plan` chose, in batches of executemany; return how many were new."""
+    """Write the entries `plan` chose, in batches of executemany; return how many were new.
+
+    One transaction (a commit per row would cost more than the rows), rows in owner order
+    (the (owner, sort_key) index is then written page after page).
+    """
     if not chosen:
         return 0
     now = now or timezone.now()
@@ -338,27 +338,31 @@ def write(post: Post, shown: Post, chosen: dict, extra: dict, *, now=None) -> in
         extra["sharer_id"],
         extra["via_person_id"],
     )
+    sort_key = post.pk
     rows = [
         (
-            new_id(),
+            entry_id,
             owner_id,
             *common,
             reason,
             detail,
-            post.pk,
+            sort_key,
             score,
             interest.get(owner_id, 0.0),
             penalty,
             0,
             created,
         )
-        for owner_id, (reason, detail, score) in chosen.items()
+        for entry_id, (owner_id, (reason, detail, score)) in zip(
+            new_ids(len(chosen)), sorted(chosen.items()), strict=True
+        )
     ]
-    before = FeedEntry.objects.filter(post_id=shown.pk).count()
-    with connection.cursor() as cursor:
+    written = 0
+    with transaction.atomic(), connection.cursor() as cursor:
         for start in range(0, len(rows), BATCH):
             cursor.executemany(sql, rows[start : start + BATCH])
-    return FeedEntry.objects.filter(post_id=shown.pk).count() - before
+            written += cursor.rowcount
+    return written
 
 
 def count_known_reply(post: Post, reader_ids: set[int]) -> None:

@@ -148,12 +148,14 @@ class FeedEntry(models.Model):
 
     class Meta:
         ordering = ["-sort_key"]
+        # Three indexes, each paid for on every row the fan-out writes: (post, owner) is the
+        # one-entry-per-post rule and finds a post's entries (removal, re-check) and one
+        # owner's entry of a post; (owner, sort_key) is every feed read.
         constraints = [
-            models.UniqueConstraint("owner", "post", name="feed_entry_one_per_post"),
+            models.UniqueConstraint("post", "owner", name="feed_entry_post_owner"),
         ]
         indexes = [
             models.Index(fields=["owner", "sort_key"], name="feed_entry_owner_sort"),
-            models.Index(fields=["post"], name="feed_entry_post"),
             models.Index(
                 fields=["via_post"],
                 condition=models.Q(via_post__isnull=False),
