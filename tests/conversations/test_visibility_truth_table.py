@@ -9,8 +9,15 @@ import pytest
 from django.http import Http404
 
 from kith.conversations import actions
-from kith.conversations.access import access_post, audience_among, can_see, visible_posts
+from kith.conversations.access import (
+    access_post,
+    audience,
+    audience_among,
+    can_see,
+    visible_posts,
+)
 from kith.conversations.models import Mention
+from kith.people.models import Person
 
 RELATIONSHIPS = [
     "anonymous",
@@ -74,6 +81,17 @@ def test_truth_table(alice, viewers, publish, visibility, relationship):
         assert str(missing.value) == str(absent.value)
     if viewer is not None:
         assert (viewer.pk in audience_among(post, [viewer.pk])) is expected
+
+
+@pytest.mark.parametrize("visibility", list(SEES))
+def test_audience_among_everyone_at_once_is_the_table(alice, viewers, publish, visibility):
+    """The fan-out asks once for thousands of people: the same answer as one by one."""
+    post = publish(alice, BODY, visibility=visibility)
+    people = {name: v.pk for name, v in viewers.items() if v is not None}
+    expected = {people[name] for name in SEES[visibility] if name in people}
+    assert audience_among(post, set(people.values())) == expected
+    among = Person.objects.filter(audience(post), pk__in=people.values())
+    assert set(among.values_list("pk", flat=True)) == expected
 
 
 @pytest.mark.parametrize("relationship", RELATIONSHIPS)

@@ -6,7 +6,7 @@ import pathlib
 
 import pytest
 
-from kith.core.ids import new_id, parse_id
+from kith.core.ids import new_id, new_ids, parse_id
 from kith.envvars import REGISTRY
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -16,6 +16,15 @@ def test_ids_increase_and_fit_in_64_bits():
     ids = [new_id() for _ in range(10_000)]
     assert ids == sorted(ids) and len(set(ids)) == len(ids)
     assert all(0 < i < 2**63 for i in ids)
+
+
+def test_new_ids_are_consecutive_and_after_every_id_made_before():
+    before = new_id()
+    block = new_ids(70_000)  # more than one millisecond's 65,536: carries into the next
+    after = new_id()
+    assert len(block) == 70_000 and list(block) == list(range(block[0], block[0] + 70_000))
+    assert before < block[0] and block[-1] < after
+    assert len(new_ids(0)) == 0
 
 
 @pytest.mark.parametrize(
