@@ -16,6 +16,8 @@ In a throwaway SQLite database (a temporary KITH_VAR_DIR) it:
    after a warm-up), printing requests/s, p50/p99 and the CPU used by the server.
 
 Usage:  .venv/bin/python bench/feeds_bench.py [--readers 10000] [--duration 10] [--no-http]
+PostgreSQL: .venv/bin/python scripts/throwaway_postgres.py -- .venv/bin/python
+        bench/feeds_bench.py --postgres --no-http (a throwaway cluster, fsync off)
 Everything is on 127.0.0.1. No timing is asserted: it only reports.
 """
 
@@ -39,11 +41,16 @@ ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
 
 
-def setup_django(var_dir: str) -> None:
+def setup_django(var_dir: str, *, postgres: bool = False) -> None:
     os.environ["KITH_VAR_DIR"] = var_dir
     os.environ["DJANGO_SETTINGS_MODULE"] = "kith.settings"
     os.environ["KITH_TASK_BACKEND"] = "immediate"
-    for name in ("DATABASE_URL", "KITH_TEST_DATABASE_URL", "KITH_REDIS_URL", "KITH_DEBUG"):
+    dropped = ["DATABASE_URL", "KITH_REDIS_URL", "KITH_DEBUG"]
+    if not postgres:
+        dropped.append("KITH_TEST_DATABASE_URL")
+    elif not os.environ.get("KITH_TEST_DATABASE_URL"):
+        sys.exit("--postgres needs KITH_TEST_DATABASE_URL: scripts/throwaway_postgres.py -- …")
+    for name in dropped:
         os.environ.pop(name, None)
     import django
 
@@ -329,13 +336,18 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--no-http", action="store_true")
+    parser.add_argument(
+        "--postgres",
+        action="store_true",
+        help="use the database of KITH_TEST_DATABASE_URL (scripts/throwaway_postgres.py -- …)",
+    )
     args = parser.parse_args()
     print(
         f"date: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, load {os.getloadavg()[0]:.2f}, "
         f"{os.cpu_count()} CPUs"
     )
     with tempfile.TemporaryDirectory(prefix="kith-feeds-bench-") as var_dir:
-        setup_django(var_dir)
+        setup_django(var_dir, postgres=args.postgres)
         bench_fan_out(args.readers, args.posts)
         reader = build_feed(args.entries, args.seed)
         bench_modes(reader, args.runs)
