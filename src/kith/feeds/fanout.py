@@ -11,6 +11,7 @@ entry per post per feed, and running the fan-out twice writes nothing more.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -287,80 +288,86 @@ def plan(post: Post, *, now=None) -> tuple[Post, dict[int, tuple[str, str, float
     return shown, chosen, extra
 
 
-COLUMNS = (
-    "id",
-    "owner_id",
+# The columns of a feed entry that differ from reader to reader, then those of the post.
+PER_READER = ("id", "owner_id", "reason", "reason_detail", "score_relationship", "score_interest")
+PER_POST = (
     "post_id",
     "author_id",
     "via_post_id",
     "sharer_id",
     "via_person_id",
-    "reason",
-    "reason_detail",
     "sort_key",
-    "score_relationship",
-    "score_interest",
     "score_author",
     "known_replies",
     "created_at",
 )
+ROWS_PER_STATEMENT = 10_000
 
 
 def _insert_sql() -> str:
-    """INSERT … ON CONFLICT DO NOTHING of one entry (SQLite ≥ 3.24 and PostgreSQL)."""
+    """One INSERT … SELECT of many entries, ON CONFLICT DO NOTHING: the readers' columns come
+    as one parameter (SQLite: a JSON array of rows, `json_each`) or one array per column
+    (PostgreSQL: `unnest`), the post's columns as parameters once."""
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(c) for c in COLUMNS)
-    values = ", ".join(["%s"] * len(COLUMNS))
+    columns = ", ".join(quote(c) for c in PER_READER + PER_POST)
     table = quote(FeedEntry._meta.db_table)
+    if connection.vendor == "postgresql":
+        rows = (
+            "unnest(%s::bigint[], %s::bigint[], %s::varchar[], %s::varchar[], "
+            "%s::float8[], %s::float8[]) AS r(c0, c1, c2, c3, c4, c5)"
+        )
+        per_reader = "r.c0, r.c1, r.c2, r.c3, r.c4, r.c5"
+        created = "%s::timestamptz"
+    else:
+        rows = "json_each(%s) AS r"
+        per_reader = ", ".join(f"json_extract(r.value, '$[{i}]')" for i in range(6))
+        created = "%s"
+    ids = ", ".join(["CAST(%s AS bigint)"] * 6)
     return (
-        f"INSERT INTO {table} ({columns}) VALUES ({values}) "  # noqa: S608 (names, not input)
-        "ON CONFLICT (post_id, owner_id) DO NOTHING"
+        f"INSERT INTO {table} ({columns}) "  # noqa: S608 (names, not input)
+        f"SELECT {per_reader}, {ids}, CAST(%s AS double precision), 0, {created} "
+        f"FROM {rows} WHERE true ON CONFLICT (post_id, owner_id) DO NOTHING"
     )
 
 
-def write(post: Post, shown: Post, chosen: dict, extra: dict, *, now=None) -> int:
-    """Write the entries `plan` chose, in batches of executemany; return how many were new.
+def _rows_parameters(rows: list[tuple]) -> list:
+    if connection.vendor == "postgresql":
+        return [list(column) for column in zip(*rows, strict=True)]
+    return [json.dumps(rows)]
 
-    One transaction (a commit per row would cost more than the rows), rows in owner order
-    (the (owner, sort_key) index is then written page after page).
+
+def write(post: Post, shown: Post, chosen: dict, extra: dict, *, now=None) -> int:
+    """Write the entries `plan` chose; return how many were new.
+
+    One statement per 10,000 readers, in one transaction, no Python object per row; rows in
+    owner order (the (owner, sort_key) index is then written page after page).
     """
     if not chosen:
         return 0
     now = now or timezone.now()
-    created = connection.ops.adapt_datetimefield_value(now)
     interest = _interest_scores(shown, set(chosen))
-    penalty = author_score(shown.author_id, now)
-    sql = _insert_sql()
-    common = (
+    per_post = [
         shown.pk,
         shown.author_id,
         extra["via_post_id"],
         extra["sharer_id"],
         extra["via_person_id"],
-    )
-    sort_key = post.pk
+        post.pk,  # sort_key
+        author_score(shown.author_id, now),
+        connection.ops.adapt_datetimefield_value(now),
+    ]
     rows = [
-        (
-            entry_id,
-            owner_id,
-            *common,
-            reason,
-            detail,
-            sort_key,
-            score,
-            interest.get(owner_id, 0.0),
-            penalty,
-            0,
-            created,
-        )
+        (entry_id, owner_id, reason, detail, score, interest.get(owner_id, 0.0))
         for entry_id, (owner_id, (reason, detail, score)) in zip(
             new_ids(len(chosen)), sorted(chosen.items()), strict=True
         )
     ]
+    sql = _insert_sql()
     written = 0
     with transaction.atomic(), connection.cursor() as cursor:
-        for start in range(0, len(rows), BATCH):
-            cursor.executemany(sql, rows[start : start + BATCH])
+        for start in range(0, len(rows), ROWS_PER_STATEMENT):
+            chunk = rows[start : start + ROWS_PER_STATEMENT]
+            cursor.execute(sql, [*per_post, *_rows_parameters(chunk)])
             written += cursor.rowcount
     return written
 
