@@ -5,7 +5,7 @@ In a throwaway SQLite database (a temporary KITH_VAR_DIR) it:
 
 1. makes --readers people who follow one author (rows written in bulk: this is set-up),
    then publishes posts and times `feeds.actions.fan_out_post` on each (plan: reasons and
-   the access rule; write: executemany of FeedEntry rows, ON CONFLICT DO NOTHING);
+   the access rule; write: INSERT … SELECT of FeedEntry rows, ON CONFLICT DO NOTHING);
 2. gives one reader a feed of --entries entries from 50 authors (connections and
    follows, questions, replies, helpful marks) and times, in-process, a 20-entry page of
    `home_feed` in Latest and in Conversations mode, with and without the API serialiser:
@@ -124,7 +124,7 @@ def bench_fan_out(readers: int, posts: int) -> None:
         totals.append((end - start) * 1000)
     print(f"fan-out of one post to {written:,} readers ({readers:,} followers):")
     report("  plan (reasons, access rule, active readers)", plans)
-    report("  write (executemany, ON CONFLICT DO NOTHING)", writes)
+    report("  write (INSERT … SELECT, ON CONFLICT DO NOTHING)", writes)
     p50 = report("  fan_out total", totals)
     print(f"  → {written / (p50 / 1000):,.0f} entries/s at p50")
     FeedEntry.objects.all().delete()
