@@ -111,18 +111,12 @@ def notify_many(
 
 
 def unread_notification_counts(person_ids) -> dict[int, int]:
-    """Return the number of unread notifications of each of `person_ids` (one query)."""
-    from django.db.models import Count
+    """Return the number of unread notifications of each of `person_ids`, as each of them
+    may see them: the read-time access check of `notify.selectors.unread_count`, so a
+    notification about a post they may no longer see does not count."""
+    from kith.notify.selectors import unread_counts
 
-    rows = (
-        Notification.objects.filter(recipient_id__in=list(person_ids), read_at__isnull=True)
-        .values("recipient_id")
-        .annotate(n=Count("id"))
-        .values_list("recipient_id", "n")
-    )
-    counts = dict.fromkeys(person_ids, 0)
-    counts.update(rows)
-    return counts
+    return unread_counts(person_ids)
 
 
 def _announce(notifications: list[Notification]) -> None:

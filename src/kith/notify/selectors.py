@@ -43,6 +43,18 @@ def unread_count(person) -> int:
     return visible_notifications(person).filter(read_at__isnull=True).count()
 
 
+def unread_counts(person_ids) -> dict[int, int]:
+    """Return `unread_count` for each of `person_ids` (what live events carry): one query
+    for the people, then one count each, through the same read-time access check."""
+    from kith.people.models import Person
+
+    ids = {int(pk) for pk in person_ids}
+    counts = dict.fromkeys(ids, 0)
+    for person in Person.objects.filter(pk__in=ids, is_active=True):
+        counts[person.pk] = unread_count(person)
+    return counts
+
+
 @dataclass
 class NotificationGroup:
     """Notifications of one kind about one post, close in time; newest first."""
