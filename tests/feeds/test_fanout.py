@@ -274,9 +274,10 @@ def test_inactive_readers_are_skipped_and_backfilled_when_they_return(alice, bob
     assert "fiona" not in reasons(post)
     assert "bob" in reasons(post)
     assert feed_seen(person=fiona) is True
+    # What the fan-out would have written, had she been here: bob got the same.
     assert reasons(post)["fiona"] == "follow"
-    assert "fiona" not in reasons(reply)  # backfill brings posts, not replies
-    assert [item.shown.pk for item in selectors.home_feed(fiona)] == [post.pk]
+    assert reasons(reply)["fiona"] == "follow" and reasons(reply)["bob"] == "connection"
+    assert home_ids(fiona) == [reply.pk, post.pk]
     assert feed_seen(person=fiona) is False  # not twice
 
 

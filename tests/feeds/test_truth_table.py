@@ -130,3 +130,48 @@ def test_web_and_api_feeds_agree_with_the_rule(
     assert (f'id="post-{post.pk}"' in client.get("/").content.decode()) is expected
     items = api("GET", "/feed", token=token_for(viewer)).json()
     assert (str(post.pk) in {i["post"]["id"] for i in items}) is expected
+
+
+@pytest.mark.parametrize(("visibility", "relationship"), CASES)
+def test_a_post_removed_from_its_community_leaves_only_the_feeds_with_another_reason(
+    alice,
+    viewers,  # noqa: F811
+    fanned,
+    visibility,
+    relationship,
+):
+    """Every viewer is a member of alice's community; a moderator removes her post from it:
+    the entries it had from the community go (the community feed, live replays too), those
+    with a reason of their own (following, connected, mentioned) stay."""
+    from kith.communities import actions as communities
+    from kith.communities.selectors import community_feed
+    from kith.live.access import visible_only
+    from kith.live.broker import Event
+    from tests.conftest import make_person
+
+    viewer = viewers[relationship]
+    if viewer is None:
+        return
+    olga = make_person("olga")
+    community = communities.community_create(by=olga, slug="potters", name="Potters")
+    communities.community_join(person=alice, community=community)
+    communities.community_join(person=viewer, community=community)
+    post = fanned(
+        actions.post_publish, author=alice, body=BODY, visibility=visibility, community=community
+    )
+    may_see = relationship in SEES[visibility]
+    assert FeedEntry.objects.filter(owner=viewer, post=post).exists() is may_see
+    event = Event(id="1", person_id=viewer.pk, event="feed_entry", data="{}", post_id=post.pk)
+
+    fanned(communities.post_remove, by=olga, post=post, reason="Off topic")
+    kept = may_see and relationship in ("follower", "connection", "mentioned", "author")
+    assert FeedEntry.objects.filter(owner=viewer, post=post).exists() is kept
+    assert (post.pk in _home_post_ids(viewer)) is kept
+    assert post.pk not in {p.pk for p in community_feed(viewer, community)}
+    assert bool(visible_only(viewer.pk, [event])) is kept
+    if kept and relationship != "author":
+        entry = FeedEntry.objects.get(owner=viewer, post=post)
+        assert entry.reason != "community"
+
+    fanned(communities.post_restore, by=olga, post=post)
+    assert FeedEntry.objects.filter(owner=viewer, post=post).exists() is may_see

@@ -3,7 +3,8 @@
 Each action checks its input and its permission (`communities.permissions`) before writing
 anything and runs in one transaction; bad input raises ValidationError (422), a forbidden
 action PermissionDenied (403). Moderation actions write a `ModerationLogEntry` in the same
-transaction.
+transaction, and the people concerned are told in it too (`communities.notices`:
+notifications, with their per-kind settings).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
 
+from kith.communities import notices
 from kith.communities import permissions as perms
 from kith.communities.models import (
     Community,
@@ -34,6 +36,7 @@ from kith.communities.models import (
 from kith.conversations.access import can_see
 from kith.conversations.models import Hashtag, Post
 from kith.core.text import normalise_tag
+from kith.feeds.actions import enqueue_fan_out, feed_withdraw_community
 
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$")
 RESERVED_SLUGS = {"new", "api", "admin", "settings", "tags", "followed"}
@@ -278,6 +281,8 @@ def community_join(*, person, community: Community) -> Membership:
         membership.banned_until = None
         membership.save()
         _recount(community)
+        if membership.status == MembershipStatus.REQUESTED:
+            notices.join_requested(community=community, person=person)
     return membership
 
 
@@ -313,6 +318,7 @@ def membership_approve(*, by, community: Community, person) -> Membership:
         membership.save(update_fields=["status", "joined_at"])
         _recount(community)
         _log(community, by, LogAction.APPROVE, target=person)
+        notices.approved(by=by, community=community, person=person)
     return membership
 
 
@@ -325,6 +331,7 @@ def membership_reject(*, by, community: Community, person) -> None:
             raise ValidationError("This person has not asked to join.", code="not_requested")
         membership.delete()
         _log(community, by, LogAction.REJECT, target=person)
+        notices.declined(by=by, community=community, person=person)
 
 
 def community_invite(*, by, community: Community, person) -> Membership:
@@ -345,7 +352,8 @@ def community_invite(*, by, community: Community, person) -> Membership:
             raise ValidationError("This person is banned: lift the ban first.", code="banned")
         if membership is not None and membership.is_active:
             raise ValidationError("This person is already a member.", code="member")
-        if membership is not None and membership.status == MembershipStatus.REQUESTED:
+        requested = membership is not None and membership.status == MembershipStatus.REQUESTED
+        if requested:
             membership.status = MembershipStatus.ACTIVE
             membership.joined_at = timezone.now()
         else:
@@ -357,6 +365,10 @@ def community_invite(*, by, community: Community, person) -> Membership:
         membership.save()
         _recount(community)
         _log(community, by, LogAction.INVITE, target=person)
+        if requested:
+            notices.approved(by=by, community=community, person=person)
+        else:
+            notices.invited(by=by, community=community, person=person)
     return membership
 
 
@@ -377,6 +389,7 @@ def member_set_role(*, by, community: Community, person, role: str) -> Membershi
         membership.role = role
         membership.save(update_fields=["role"])
         _log(community, by, LogAction.ROLE, target=person, reason=f"{old} → {role}")
+        notices.role_changed(by=by, community=community, person=person, role=role)
     return membership
 
 
@@ -398,10 +411,15 @@ def post_remove(*, by, post: Post, reason: str = "") -> PostRemoval:
             post=post, defaults={"community": community, "removed_by": by, "reason": reason}
         )
         if created:
-            Report.objects.filter(post=post, status=ReportStatus.OPEN).update(
-                status=ReportStatus.RESOLVED, resolved_by=by, resolved_at=timezone.now()
-            )
+            reports = Report.objects.filter(post=post, status=ReportStatus.OPEN)
+            reporters = [report.reporter for report in reports.select_related("reporter")]
+            reports.update(status=ReportStatus.RESOLVED, resolved_by=by, resolved_at=timezone.now())
             _log(community, by, LogAction.REMOVE_POST, target=post.author, post=post, reason=reason)
+            feed_withdraw_community(post=post)
+            notices.post_removed(by=by, post=post, reason=reason)
+            notices.reports_closed(
+                by=by, community=community, reporters=reporters, outcome="removed"
+            )
     return removal
 
 
@@ -413,6 +431,7 @@ def post_restore(*, by, post: Post) -> None:
     with transaction.atomic():
         if PostRemoval.objects.filter(post=post).delete()[0]:
             _log(post.community, by, LogAction.RESTORE_POST, target=post.author, post=post)
+            enqueue_fan_out(post)  # its members' entries come back (the fan-out is idempotent)
 
 
 def member_ban(*, by, community: Community, person, reason: str = "", days=None) -> Membership:
@@ -439,6 +458,7 @@ def member_ban(*, by, community: Community, person, reason: str = "", days=None)
         membership.save()
         _recount(community)
         _log(community, by, LogAction.BAN, target=person, reason=reason, until=until)
+        notices.banned(by=by, community=community, person=person, reason=reason, until=until)
     return membership
 
 
@@ -451,6 +471,7 @@ def member_unban(*, by, community: Community, person) -> None:
             raise ValidationError("This person is not banned.", code="not_banned")
         membership.delete()
         _log(community, by, LogAction.UNBAN, target=person)
+        notices.lifted(by=by, community=community, person=person, what="ban")
 
 
 def member_mute(*, by, community: Community, person, reason: str = "", days=None) -> Membership:
@@ -470,6 +491,7 @@ def member_mute(*, by, community: Community, person, reason: str = "", days=None
         membership.muted_until = until
         membership.save(update_fields=["muted", "muted_until"])
         _log(community, by, LogAction.MUTE, target=person, reason=reason, until=until)
+        notices.muted(by=by, community=community, person=person, reason=reason, until=until)
     return membership
 
 
@@ -483,6 +505,7 @@ def member_unmute(*, by, community: Community, person) -> Membership:
         membership.muted_until = None
         membership.save(update_fields=["muted", "muted_until"])
         _log(community, by, LogAction.UNMUTE, target=person)
+        notices.lifted(by=by, community=community, person=person, what="mute")
     return membership
 
 
@@ -502,6 +525,7 @@ def report_create(*, by, post: Post, reason: str) -> Report:
             report = Report.objects.create(
                 community=community, post=post, reporter=by, reason=reason
             )
+            notices.reported(by=by, report=report)
     return report
 
 
@@ -514,12 +538,20 @@ def report_resolve(*, by, report: Report, dismiss: bool = False, remove: bool = 
     if dismiss and remove:
         raise ValidationError("Dismiss a report, or remove its post: not both.", code="both")
     with transaction.atomic():
+        told = False
         if remove:
             post_remove(by=by, post=report.post, reason=report.reason)
+            # A first removal closed the post's open reports and told their reporters.
+            told = not Report.objects.filter(pk=report.pk, status=ReportStatus.OPEN).exists()
         report.status = ReportStatus.DISMISSED if dismiss else ReportStatus.RESOLVED
         report.resolved_by = by
         report.resolved_at = timezone.now()
         report.save(update_fields=["status", "resolved_by", "resolved_at"])
         action = LogAction.DISMISS_REPORT if dismiss else LogAction.RESOLVE_REPORT
         _log(community, by, action, target=report.post.author, post=report.post)
+        if not told:
+            outcome = "dismissed" if dismiss else "removed" if remove else "resolved"
+            notices.reports_closed(
+                by=by, community=community, reporters=[report.reporter], outcome=outcome
+            )
     return report

@@ -61,6 +61,22 @@ def community_member_ids(post: Post) -> set[int]:
     return audience_among(post, ids) if ids else set()
 
 
+def without_removed(posts: QuerySet[Post]) -> QuerySet[Post]:
+    """Return `posts` without those a moderator removed from their community (or whose
+    original was): what Suggested and the digests leave out."""
+    removed = PostRemoval.objects.filter(post=OuterRef("pk"))
+    removed_original = PostRemoval.objects.filter(post=OuterRef("repost_of"))
+    return posts.filter(~Exists(removed), ~Exists(removed_original))
+
+
+def removed_post_ids(post_ids) -> set[int]:
+    """Return those of `post_ids` a moderator removed from their community (one query)."""
+    ids = list(post_ids)
+    if not ids:
+        return set()
+    return set(PostRemoval.objects.filter(post_id__in=ids).values_list("post_id", flat=True))
+
+
 # --- Topics -----------------------------------------------------------------------------------
 
 

@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from kith.core.text import normalise_tag
 from kith.feeds import fanout
+from kith.feeds.backfill import feed_backfill
 from kith.feeds.models import (
     AnswerOffer,
     FeedEntry,
@@ -246,6 +247,25 @@ def feed_recheck_post(*, post) -> int:
     return deleted
 
 
+def feed_withdraw_community(*, post) -> int:
+    """A moderator took `post` out of its community: withdraw the entries it had only
+    because of the community; return how many went.
+
+    Their readers are planned again by the fan-out without the community (it no longer
+    counts a removed post, `communities.selectors.community_member_ids`): a reader with
+    another reason (a topic they follow) keeps the post under that reason. Restoring the
+    post runs the fan-out again, which brings the members' entries back.
+    """
+    entries = FeedEntry.objects.filter(post=post, reason=FeedReason.COMMUNITY)
+    owners = set(entries.values_list("owner_id", flat=True))
+    if not owners:
+        return 0
+    entries.delete()
+    shown, chosen, extra = fanout.plan(post, only=owners)
+    kept = fanout.write(post, shown, chosen, extra) if chosen else 0
+    return len(owners) - kept
+
+
 RELATIONSHIP_REASONS = [FeedReason.CONNECTION, FeedReason.FOLLOW]
 
 
@@ -307,8 +327,6 @@ def feed_hide_reposts(*, reader_id: int, sharer_id: int) -> int:
 # --- Readers coming back ------------------------------------------------------------------------
 
 SEEN_EVERY = timedelta(hours=1)
-BACKFILL_DAYS = 30
-BACKFILL_POSTS = 300
 
 
 def feed_seen(*, person, now=None) -> bool:
@@ -332,61 +350,6 @@ def feed_seen(*, person, now=None) -> bool:
         feed_backfill(person=person, now=now)
     cache.set(key, 1, int(SEEN_EVERY.total_seconds()))
     return returning
-
-
-def feed_backfill(*, person, now=None) -> int:
-    """Fill `person`'s feed with the recent posts of the people they follow and know.
-
-    The same reasons and access rule as the fan-out, for the last 30 days (at most
-    `BACKFILL_POSTS` posts, newest first); idempotent. Return how many entries were new.
-    """
-    from kith.conversations.access import visible_posts
-    from kith.relationships.models import Connection, Follow, FollowStatus
-
-    now = now or timezone.now()
-    follows = dict(
-        Follow.objects.filter(follower=person, status=FollowStatus.ACTIVE).values_list(
-            "target_person_id", "hide_reposts"
-        )
-    )
-    connected = {
-        b if a == person.pk else a
-        for a, b in Connection.objects.filter(Q(person_a=person) | Q(person_b=person)).values_list(
-            "person_a_id", "person_b_id"
-        )
-    }
-    known = set(follows) | connected
-    if not known:
-        FeedState.objects.filter(person=person).update(backfilled_at=now)
-        return 0
-    since = now - timedelta(days=BACKFILL_DAYS)
-    hiding = {pid for pid, hide in follows.items() if hide}
-    posts = list(
-        visible_posts(person)
-        .filter(author_id__in=known, created_at__gte=since, in_reply_to__isnull=True)
-        .exclude(author_id__in=hiding, repost_of__isnull=False)
-        .select_related("repost_of")
-        .order_by("-id")[:BACKFILL_POSTS]
-    )
-    written = 0
-    for post in reversed(posts):  # oldest first: the first repost of a post wins, as live
-        shown = post.repost_of if post.repost_of_id else post
-        if post.repost_of_id is not None:
-            reason = FeedReason.REPOST
-            score = fanout.WEIGHT[
-                FeedReason.CONNECTION if post.author_id in connected else FeedReason.FOLLOW
-            ]
-            score *= fanout.REPOST_FACTOR
-            extra = {"via_post_id": post.pk, "sharer_id": post.author_id, "via_person_id": None}
-        else:
-            reason = FeedReason.CONNECTION if post.author_id in connected else FeedReason.FOLLOW
-            score = fanout.WEIGHT[reason]
-            extra = {"via_post_id": None, "sharer_id": None, "via_person_id": None}
-        if shown.author_id == person.pk:
-            continue
-        written += fanout.write(post, shown, {person.pk: (reason, "", score)}, extra, now=now)
-    FeedState.objects.filter(person=person).update(backfilled_at=now)
-    return written
 
 
 # --- Lists ----------------------------------------------------------------------------------------

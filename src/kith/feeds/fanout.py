@@ -222,10 +222,14 @@ def _interest_scores(post: Post, reader_ids: set[int]) -> dict[int, float]:
     return scores
 
 
-def plan(post: Post, *, now=None) -> tuple[Post, dict[int, tuple[str, str, float]], dict]:
+def plan(
+    post: Post, *, now=None, only: set[int] | None = None
+) -> tuple[Post, dict[int, tuple[str, str, float]], dict]:
     """Return (the post shown, {reader: (reason, detail, score)}, extra columns) for `post`.
 
     Nothing is written. The readers are already filtered by the access rule and activity.
+    With `only`, the plan is for those readers alone (a backfill, a re-plan after a
+    removal): the same rules, the same reasons.
     """
     now = now or timezone.now()
     shown = post.repost_of if post.repost_of_id is not None else post
@@ -281,10 +285,12 @@ def plan(post: Post, *, now=None) -> tuple[Post, dict[int, tuple[str, str, float
         if post.kind == PostKind.QUESTION and post.in_reply_to_id is None:
             _question_offers(post, candidates, circle, now)
     candidates.by_id.pop(post.author_id, None)
+    if only is not None:
+        candidates.by_id = {pid: c for pid, c in candidates.by_id.items() if pid in only}
     allowed = may_see(post, set(candidates.by_id), now=now)
     chosen = {pid: candidates.by_id[pid] for pid in allowed}
     # The author sees their own post (not their own repost twice).
-    if post.repost_of_id is None:
+    if post.repost_of_id is None and (only is None or post.author_id in only):
         chosen[post.author_id] = (FeedReason.OWN, "", 0.0)
     return shown, chosen, extra
 

@@ -30,6 +30,17 @@ class NotificationKind(models.TextChoices):
     REPOST = "repost", "Repost"
     QUOTE = "quote", "Quote"
     EDIT = "edit", "A post you replied to was edited"
+    # Community events (`kith.communities.notices`): to the person concerned...
+    COMMUNITY_INVITE = "community_invite", "Invitation to a community"
+    COMMUNITY_APPROVED = "community_approved", "Request to join a community approved"
+    COMMUNITY_DECLINED = "community_declined", "Request to join a community declined"
+    COMMUNITY_ROLE = "community_role", "Your role in a community changed"
+    COMMUNITY_POST_REMOVED = "community_removed", "Your post removed by a moderator"
+    COMMUNITY_SANCTION = "community_sanction", "Banned or muted in a community"
+    COMMUNITY_REPORT_CLOSED = "community_report_done", "A report you filed was handled"
+    # ...and to its moderators.
+    COMMUNITY_JOIN_REQUEST = "community_join_request", "Request to join (moderators)"
+    COMMUNITY_NEW_REPORT = "community_new_report", "New report (moderators)"
 
 
 class Notification(models.Model):
@@ -61,6 +72,13 @@ class Notification(models.Model):
     )
     post = models.ForeignKey(
         "conversations.Post", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    community = models.ForeignKey(
+        "communities.Community",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
     )
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)

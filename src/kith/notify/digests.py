@@ -1,7 +1,8 @@
 """Email digests: what happened around a person in the last day or week, sent at most once.
 
 Every post in a digest comes from `conversations.access.visible_posts(recipient)`: a digest
-never carries a post its reader may not see. Card changes follow `people.access`: only
+never carries a post its reader may not see, nor one a moderator removed from its community
+(`communities.selectors.without_removed`). Card changes follow `people.access`: only
 announced changes to fields a connection sees, from the reader's connections.
 """
 
@@ -21,6 +22,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from kith.communities.selectors import without_removed
 from kith.conversations.access import visible_posts
 from kith.conversations.models import Post, PostKind, Reaction, ReactionKind
 from kith.core.text import normalise_tag
@@ -114,7 +116,7 @@ def _blocked_ids(person) -> set[int]:
 def build_digest(person: Person, start: datetime, end: datetime) -> DigestContent:
     """Collect what `person`'s digest for [start, end) says; every post visible to them."""
     content = DigestContent(person=person, start=start, end=end)
-    visible = visible_posts(person).select_related("author")
+    visible = without_removed(visible_posts(person)).select_related("author")
     in_period = Q(created_at__gte=start, created_at__lt=end)
     connections = connected_ids(person)
 
@@ -148,7 +150,9 @@ def build_digest(person: Person, start: datetime, end: datetime) -> DigestConten
 
     # Helpful marks and stories on one's posts, from people one has no block with.
     content.reactions = list(
-        Reaction.objects.filter(in_period, post__in=visible.filter(author=person).values("pk"))
+        Reaction.objects.filter(
+            in_period, post__in=visible_posts(person).filter(author=person).values("pk")
+        )
         .exclude(person=person)
         .exclude(person_id__in=_blocked_ids(person))
         .select_related("person", "post")

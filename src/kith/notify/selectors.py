@@ -18,7 +18,8 @@ from kith.conversations.actions.common import snippet
 from kith.conversations.models import PostKind
 from kith.feeds.models import Notification, NotificationKind
 
-# Kinds whose notifications about one post (or, for follows, about nothing) fold into one.
+# Kinds whose notifications about one post and community (or, for follows, about nothing)
+# fold into one.
 GROUPABLE = {
     NotificationKind.HELPFUL: "found your {thing} helpful",
     NotificationKind.USED_IT: "said how they used your {thing}",
@@ -27,6 +28,8 @@ GROUPABLE = {
     NotificationKind.ACCEPTED_ANSWER: "accepted your answer",
     NotificationKind.FOLLOW: "followed you",
     NotificationKind.FOLLOW_REQUEST: "asked to follow you",
+    NotificationKind.COMMUNITY_JOIN_REQUEST: "asked to join {community}",
+    NotificationKind.COMMUNITY_NEW_REPORT: "reported a post in {community}",
 }
 
 
@@ -103,7 +106,10 @@ class NotificationGroup:
         others = len(actors) - 1
         post = self.latest.post
         thing = "answer" if post is not None and post.kind == PostKind.ANSWER else "post"
-        phrase = GROUPABLE[self.kind].format(thing=thing)
+        community = self.latest.community
+        phrase = GROUPABLE[self.kind].format(
+            thing=thing, community=community.name if community is not None else "a community"
+        )
         text = f"{actors[0].display_name} and {others} other{'s' if others > 1 else ''} {phrase}"
         if post is not None:
             text += f": {snippet(post.body)}"
@@ -113,7 +119,7 @@ class NotificationGroup:
 def _key(item: Notification):
     if item.kind not in GROUPABLE:
         return None
-    return (item.kind, item.post_id)
+    return (item.kind, item.post_id, item.community_id)
 
 
 def group_notifications(items: list[Notification], *, window: timedelta | None = None):
@@ -145,7 +151,7 @@ def notification_page(person, *, limit: int, max_id: int | None = None, unread_o
     One query: the newest notifications below `max_id`, with actor and post. A group cut at
     the page's edge continues on the next page.
     """
-    items = visible_notifications(person).select_related("actor", "post")
+    items = visible_notifications(person).select_related("actor", "post", "community")
     if max_id:
         items = items.filter(pk__lt=max_id)
     if unread_only:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 
+from kith.communities.selectors import removed_post_ids
 from kith.conversations import access
 from kith.conversations.models import Post, PostVisibility
 from kith.people.access import people_visible_to
@@ -83,7 +84,8 @@ def _network_ids(person) -> set[int]:
 def suggested_posts(viewer, *, limit: int = 20) -> list[SuggestedPost]:
     """Return recent public posts from outside `viewer`'s network on their interests.
 
-    Best match first; none if `viewer` has no interests or helpful marks yet. Authors
+    Best match first; none if `viewer` has no interests or helpful marks yet. Posts a
+    moderator removed from their community are left out. Authors
     `viewer` is connected to, follows, mutes or blocked (or was blocked by) are left out;
     every post passes the one access rule.
     """
@@ -96,6 +98,8 @@ def suggested_posts(viewer, *, limit: int = 20) -> list[SuggestedPost]:
     )
     hits = [hit for hit in hits if hit.score >= MIN_SCORE]
     visible = access.posts_by_ids(viewer, [hit.post_id for hit in hits])
+    for pk in removed_post_ids(visible):  # removed from its community by a moderator
+        del visible[pk]
     suggestions = []
     for hit in hits:
         post = visible.get(hit.post_id)

@@ -45,6 +45,7 @@ class NotificationOut(Schema):
     actors: list[str] = Field(description="Handles of everyone in the group, newest first")
     count: int
     post_id: str | None
+    community: str | None = Field(description="Slug of the community it is about, if any")
     created_at: datetime
     read: bool
 
@@ -97,6 +98,7 @@ def group_dict(group) -> dict:
         "actors": [actor.handle for actor in group.actors],
         "count": len(group.items),
         "post_id": str(group.post_id) if group.post_id else None,
+        "community": group.latest.community.slug if group.latest.community_id else None,
         "created_at": group.created_at,
         "read": not group.unread,
     }
