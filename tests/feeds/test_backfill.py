@@ -123,10 +123,8 @@ def test_a_returning_reader_gets_what_the_fan_out_would_have_written(
     ]
     _away(away)
     post = fanned(publishers[0])
-    if case == "mention":  # each reader is mentioned by a post of their own
-        other = fanned(publishers[1])
-    else:
-        other = post
+    # Each reader is mentioned by a post of their own; otherwise both read the same post.
+    other = fanned(publishers[1]) if case == "mention" else post
     expected = _entry(here, post)
     assert expected is not None and expected[0] == reason
     assert _entry(away, other) is None  # skipped while away
@@ -155,7 +153,8 @@ def test_backfill_brings_nothing_the_reader_may_not_see_or_has_no_reason_for(
     _away(away)
     fanned(actions.post_publish, author=alice, body="Connections only", visibility="connections")
     fanned(actions.post_publish, author=carol, body="A stranger's post")
-    fanned(actions.post_reply, author=carol, to=actions.post_publish(author=bob, body="x"), body="y")
+    bobs = actions.post_publish(author=bob, body="x")
+    fanned(actions.post_reply, author=carol, to=bobs, body="y")
     removed = fanned(actions.post_publish, author=alice, body="Off topic", community=community)
     communities.post_remove(by=alice, post=removed, reason="Off topic")
     old = fanned(actions.post_publish, author=alice, body="Long ago")

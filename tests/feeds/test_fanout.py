@@ -178,6 +178,35 @@ def test_delete_removes_every_entry(alice, bob, fiona, fanned):
     assert not FeedEntry.objects.filter(post=post).exists()
 
 
+def test_removal_from_a_community_withdraws_the_entries_it_brought(alice, bob, carol, mo, fanned):
+    """mo is only a member; carol is a member who follows its #glazes too; bob knows alice.
+    The moderator (bob, its owner) removes the post: mo loses it, carol keeps it under her
+    topic, bob as a connection; restoring brings mo's entry back."""
+    from kith.communities import actions as communities
+    from kith.communities.selectors import community_feed
+
+    community = communities.community_create(by=bob, slug="potters", name="Potters")
+    for person in (alice, carol, mo):
+        communities.community_join(person=person, community=community)
+    communities.tag_follow(person=carol, tag="glazes")
+    post = fanned(actions.post_publish, author=alice, body="New #glazes", community=community)
+    assert reasons(post) == {
+        "alice": "own",
+        "bob": "connection",
+        "carol": "community",
+        "mo": "community",
+    }
+    fanned(communities.post_remove, by=bob, post=post, reason="Off topic")
+    assert reasons(post) == {"alice": "own", "bob": "connection", "carol": "topic"}
+    assert post.pk not in home_ids(mo)
+    assert post.pk not in home_ids(mo, selectors.CONVERSATIONS)
+    assert post.pk in home_ids(carol)
+    assert post.pk not in {p.pk for p in community_feed(mo, community)}
+    fanned(communities.post_restore, by=bob, post=post)
+    assert reasons(post)["mo"] == "community"
+    assert post.pk in home_ids(mo)
+
+
 def test_access_is_checked_again_when_reading(alice, bob, fanned):
     post = fanned(actions.post_publish, author=alice, body="Hi")
     assert post.pk in home_ids(bob)

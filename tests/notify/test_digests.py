@@ -138,6 +138,23 @@ def test_a_post_made_private_or_deleted_leaves_the_digest(alice, bob, scene):
     assert shown["open question"].pk not in posts
 
 
+def test_a_post_removed_from_its_community_leaves_the_digest(alice, bob, carol, scene):
+    from kith.communities import actions as communities
+
+    shown, _ = scene
+    community = communities.community_create(by=bob, slug="potters", name="Potters")
+    communities.community_join(person=carol, community=community)
+    question = actions.post_publish(
+        author=carol, body="Glaze #pottery crawling?", kind=PostKind.QUESTION, community=community
+    )
+    start, end = period_for("daily", TOMORROW)
+    assert question.pk in {p.pk for p in build_digest(alice, start, end).unanswered}
+    communities.post_remove(by=bob, post=question, reason="Asked twice")
+    unanswered = {p.pk for p in build_digest(alice, start, end).unanswered}
+    assert question.pk not in unanswered
+    assert shown["open question"].pk in unanswered
+
+
 def test_sent_once_with_both_parts_and_unsubscribe_headers(alice, scene):
     counts = send_due_digests(TOMORROW)
     assert counts == {DigestStatus.SENT: 1}

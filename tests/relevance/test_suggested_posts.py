@@ -104,3 +104,18 @@ def test_the_index_follows_new_posts_and_edits(publish, carol, committed):
     with committed():
         actions.post_edit(post=post, by=author, body=GARDEN)
     assert suggested_ids(carol) == [post.pk]
+
+
+def test_a_post_removed_from_its_community_is_not_suggested(publish, alice, carol):
+    from kith.communities import actions as communities
+
+    set_interests(carol, "gardening", "tomatoes")
+    grower = make_person("grower")
+    community = communities.community_create(by=alice, slug="growers", name="Growers")
+    communities.community_join(person=grower, community=community)
+    kept = publish(grower, GARDEN)
+    placed = publish(grower, GARDEN_2, community=community)
+    assert {kept.pk, placed.pk} <= set(suggested_ids(carol))
+    communities.post_remove(by=alice, post=placed, reason="Spam")
+    assert placed.pk not in suggested_ids(carol)
+    assert kept.pk in suggested_ids(carol)

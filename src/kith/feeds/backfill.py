@@ -39,9 +39,9 @@ def candidate_posts(person, *, since) -> QuerySet:
         Q(hashtag_id__in=follows.exclude(hashtag=None).values("hashtag_id"))
         | Q(hashtag__topics__in=follows.exclude(topic=None).values("topic_id"))
     ).values("post_id")
-    communities = Membership.objects.filter(
-        person=person, status=MembershipStatus.ACTIVE
-    ).values("community_id")
+    communities = Membership.objects.filter(person=person, status=MembershipStatus.ACTIVE).values(
+        "community_id"
+    )
     offered = AnswerOffer.objects.filter(person=person).values("tag")
     questions = PostHashtag.objects.filter(hashtag__name__in=offered).values("post_id")
     reasons = (

@@ -5,21 +5,59 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('communities', '0001_initial'),
-        ('feeds', '0004_feed_entry_post_owner'),
+        ("communities", "0001_initial"),
+        ("feeds", "0004_feed_entry_post_owner"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='notification',
-            name='community',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='communities.community'),
+            model_name="notification",
+            name="community",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="communities.community",
+            ),
         ),
         migrations.AlterField(
-            model_name='notification',
-            name='kind',
-            field=models.CharField(choices=[('invitation', 'Invitation to connect'), ('invitation_accepted', 'Invitation accepted'), ('invitation_message', 'Message about an invitation'), ('intro_offered', 'Intro call offered'), ('intro_scheduled', 'Intro call scheduled'), ('intro_cancelled', 'Intro call cancelled'), ('intro_talked', 'Confirm you talked'), ('connected', 'New connection'), ('follow', 'New follower'), ('follow_request', 'Follow request'), ('card_change', 'Contact card changed'), ('reply', 'Reply'), ('mention', 'Mention'), ('answer', 'Answer to your question'), ('accepted_answer', 'Your answer was accepted'), ('helpful', 'Marked helpful'), ('used_it', 'Someone used your post'), ('repost', 'Repost'), ('quote', 'Quote'), ('edit', 'A post you replied to was edited'), ('community_invite', 'Invitation to a community'), ('community_approved', 'Request to join a community approved'), ('community_declined', 'Request to join a community declined'), ('community_role', 'Your role in a community changed'), ('community_removed', 'Your post removed by a moderator'), ('community_sanction', 'Banned or muted in a community'), ('community_report_done', 'A report you filed was handled'), ('community_join_request', 'Request to join (moderators)'), ('community_new_report', 'New report (moderators)')], max_length=24),
+            model_name="notification",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("invitation", "Invitation to connect"),
+                    ("invitation_accepted", "Invitation accepted"),
+                    ("invitation_message", "Message about an invitation"),
+                    ("intro_offered", "Intro call offered"),
+                    ("intro_scheduled", "Intro call scheduled"),
+                    ("intro_cancelled", "Intro call cancelled"),
+                    ("intro_talked", "Confirm you talked"),
+                    ("connected", "New connection"),
+                    ("follow", "New follower"),
+                    ("follow_request", "Follow request"),
+                    ("card_change", "Contact card changed"),
+                    ("reply", "Reply"),
+                    ("mention", "Mention"),
+                    ("answer", "Answer to your question"),
+                    ("accepted_answer", "Your answer was accepted"),
+                    ("helpful", "Marked helpful"),
+                    ("used_it", "Someone used your post"),
+                    ("repost", "Repost"),
+                    ("quote", "Quote"),
+                    ("edit", "A post you replied to was edited"),
+                    ("community_invite", "Invitation to a community"),
+                    ("community_approved", "Request to join a community approved"),
+                    ("community_declined", "Request to join a community declined"),
+                    ("community_role", "Your role in a community changed"),
+                    ("community_removed", "Your post removed by a moderator"),
+                    ("community_sanction", "Banned or muted in a community"),
+                    ("community_report_done", "A report you filed was handled"),
+                    ("community_join_request", "Request to join (moderators)"),
+                    ("community_new_report", "New report (moderators)"),
+                ],
+                max_length=24,
+            ),
         ),
     ]
