@@ -49,11 +49,11 @@ def unread_count(person) -> int:
 def unread_counts(person_ids) -> dict[int, int]:
     """Return `unread_count` for each of `person_ids` (what live events carry): one query
     for the people, then one count each, through the same read-time access check."""
-    from kith.people.models import Person
+    from kith.people.access import active_people
 
     ids = {int(pk) for pk in person_ids}
     counts = dict.fromkeys(ids, 0)
-    for person in Person.objects.filter(pk__in=ids, is_active=True):
+    for person in active_people(ids):
         counts[person.pk] = unread_count(person)
     return counts
 

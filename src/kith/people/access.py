@@ -101,6 +101,12 @@ def mail_recipients(person_ids) -> QuerySet[Person]:
     )
 
 
+def active_people(person_ids) -> QuerySet[Person]:
+    """Return the active accounts among `person_ids`, each to read their own things as
+    themselves (e.g. their unread counts); not for showing anyone to anyone."""
+    return Person.objects.filter(pk__in=list(person_ids), is_active=True)
+
+
 def access_own_field(person: Person, field_id: int | str) -> ContactField:
     """Return `person`'s own contact field `field_id`, or raise Http404."""
     field_id = parse_id(field_id)
