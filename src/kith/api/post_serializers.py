@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import orjson
 from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils import timezone
 
@@ -103,36 +104,56 @@ def _quote_dict(post: Post, quoted: dict[int, Post], authors: _Authors) -> dict 
     }
 
 
+def _fragment(post: Post, images: dict[int, list[dict]]) -> dict:
+    """Return what a post shows that changes only with its `version` (text, tags, media):
+    the part `posts_data_cached` keeps in the cache under (id, version)."""
+    return {
+        "created_at": post.created_at,
+        "edited_at": post.edited_at,
+        "language": post.language,
+        "content_warning": post.content_warning,
+        "body": post.body,
+        "html": post.html,
+        "tags": [] if post.is_deleted else [tag.name for tag in post.hashtags.all()],
+        "community": post.community.slug if post.community_id is not None else None,
+        "media": images.get(post.pk, []),
+    }
+
+
 def _post_dict(
     post: Post,
     quoted: dict[int, Post],
     authors: _Authors,
     now,
-    images: dict[int, list[dict]],
+    images: dict[int, list[dict]] | None,
     *,
     nested: bool = False,
+    fragments: dict[int, dict] | None = None,
 ) -> dict:
+    """Return `post` as a dict: its fragment (from `fragments` when given, else built from
+    the post and `images`) and what may change without a new version or per viewer."""
     deleted = post.is_deleted
     reactions = getattr(post, "viewer_reactions", set())
     author = authors.of(post.author)
+    fragment = fragments[post.pk] if fragments is not None else _fragment(post, images)
     data = {
         "id": str(post.pk),
         "url": _url(post, author),
         "author": author,
         "kind": post.kind,
         "visibility": post.visibility,
-        "created_at": post.created_at,
-        "edited_at": post.edited_at,
+        "created_at": fragment["created_at"],
+        "edited_at": fragment["edited_at"],
         "deleted": deleted,
         "deleted_at": post.deleted_at,
         "version": post.version,
-        "language": post.language,
-        "content_warning": post.content_warning,
-        "body": post.body,
-        "html": post.html,
-        "tags": [] if deleted else [tag.name for tag in post.hashtags.all()],
-        "community": post.community.slug if post.community_id is not None else None,
-        "media": images.get(post.pk, []),
+        "language": fragment["language"],
+        "content_warning": fragment["content_warning"],
+        "body": fragment["body"],
+        "html": fragment["html"],
+        "tags": fragment["tags"],
+        "community": fragment["community"],
+        "media": fragment["media"],
         "in_reply_to_id": _id(post.in_reply_to_id),
         "thread_root_id": _id(post.thread_root_id or post.pk),
         "depth": post.depth,
@@ -157,8 +178,57 @@ def _post_dict(
         "repost_of": None,
     }
     if post.repost_of_id is not None and not nested:
-        data["repost_of"] = _post_dict(post.repost_of, quoted, authors, now, images, nested=True)
+        data["repost_of"] = _post_dict(
+            post.repost_of, quoted, authors, now, images, nested=True, fragments=fragments
+        )
     return data
+
+
+# --- Cached fragments ---------------------------------------------------------------------------
+
+FRAGMENT_SECONDS = 24 * 3600
+
+
+def fragment_key(post_id: int, version: int) -> str:
+    return f"post-fragment:{post_id}:{version}"
+
+
+def fragments_for(posts: list[Post]) -> dict[int, dict]:
+    """Return the fragments of `posts` and of the posts they repost, by id, from the cache
+    (key: id and version, so an edit, a new image or a changed alt text, which all raise
+    the version, are never served stale); the missing ones are built (three queries) and
+    stored for every process that shares the cache."""
+    shown = posts + [p.repost_of for p in posts if p.repost_of_id is not None]
+    keys = {p.pk: fragment_key(p.pk, p.version) for p in shown}
+    cached = cache.get_many(list(keys.values()))
+    found = {pk: cached[key] for pk, key in keys.items() if key in cached}
+    missing = [pk for pk in keys if pk not in found]
+    if missing:
+        # Only posts the caller loaded through the access rule reach here.
+        full = list(
+            Post.objects.filter(pk__in=missing)
+            .select_related("community")
+            .prefetch_related("hashtags")
+        )
+        images = {
+            post_id: [media_dict(m) for m in media]
+            for post_id, media in media_for_posts(full).items()
+        }
+        built = {post.pk: _fragment(post, images) for post in full}
+        cache.set_many(
+            {fragment_key(pk, post.version): built[pk] for pk, post in ((p.pk, p) for p in full)},
+            FRAGMENT_SECONDS,
+        )
+        found.update(built)
+    return found
+
+
+def posts_data_cached(viewer, posts: list[Post]) -> list[dict]:
+    """`posts_data` for posts loaded light (`access.light_posts_by_ids`, annotated by
+    `access.annotate_light`), their text, tags and media from the cached fragments. Posts
+    that quote take the full path (`posts_data`): callers load those fully."""
+    fragments, authors, now = fragments_for(posts), _Authors(), timezone.now()
+    return [_post_dict(post, {}, authors, now, None, fragments=fragments) for post in posts]
 
 
 def _missing_quotes(viewer, posts: list[Post]) -> dict[int, Post]:

@@ -384,3 +384,103 @@ def post_for_fan_out(post_id: int) -> Post | None:
         .filter(pk=post_id)
         .first()
     )
+
+
+# --- The hot path: the same rule, compiled once -----------------------------------------------
+
+# The columns a page of posts needs besides their cached fragments (`api.post_fragments`):
+# what may change without a new version (counters, visibility, policies) and the author.
+LIGHT_FIELDS = (
+    "id", "author_id", "kind", "visibility", "in_reply_to_id", "thread_root_id", "depth",
+    "repost_of_id", "quote_of_id", "quote_revoked", "reply_policy", "replies_closed",
+    "replies_close_at", "quote_policy", "accepted_answer_id", "created_at", "deleted_at",
+    "version", "replies_count", "reposts_count", "quotes_count", "helpful_count", "used_count",
+)  # fmt: skip
+AUTHOR_FIELDS = ("id", "handle", "display_name", "avatar")
+LIGHT_PAGE = 256  # the most posts one light read loads (two per feed entry, pages ≤ 100)
+
+
+def _light_columns() -> list[str]:
+    columns = list(LIGHT_FIELDS) + [f"author__{f}" for f in AUTHOR_FIELDS]
+    columns += [f"repost_of__{f}" for f in LIGHT_FIELDS]
+    columns += [f"repost_of__author__{f}" for f in AUTHOR_FIELDS]
+    return columns
+
+
+def _light_query(p):
+    from kith.people.models import Person
+
+    viewer = Person(pk=p.id("viewer"))
+    return (
+        visible_posts(viewer).filter(pk__in=p.ids("ids", LIGHT_PAGE)).values_list(*_light_columns())
+    )
+
+
+def _prepared():
+    from kith.core.prepared import Prepared
+
+    global _LIGHT, _REACTIONS, _REPOSTED
+    if _LIGHT is None:
+        _LIGHT = Prepared(_light_query)
+        _REACTIONS = Prepared(
+            lambda p: Reaction.objects.filter(
+                person_id=p.id("viewer"), post_id__in=p.ids("ids", LIGHT_PAGE)
+            ).values_list("post_id", "kind")
+        )
+        _REPOSTED = Prepared(
+            lambda p: Post.objects.filter(
+                author_id=p.id("viewer"), repost_of_id__in=p.ids("ids", LIGHT_PAGE)
+            ).values_list("repost_of_id", flat=True)
+        )
+    return _LIGHT, _REACTIONS, _REPOSTED
+
+
+_LIGHT = _REACTIONS = _REPOSTED = None
+
+
+def _light_post(values, person_values) -> Post:
+    from kith.people.models import Person
+
+    post = Post(**dict(zip(LIGHT_FIELDS, values, strict=True)))
+    post.author = Person(**dict(zip(AUTHOR_FIELDS, person_values, strict=True)))
+    return post
+
+
+def light_posts_by_ids(viewer, post_ids: Iterable[int]) -> dict[int, Post]:
+    """Return, by id, those of `post_ids` that signed-in `viewer` may see: as `posts_by_ids`
+    (the same rule, `visible_posts`, compiled once by `core.prepared`), but loading only
+    `LIGHT_FIELDS` and the authors' names, with reposted originals. What the page shows of
+    their text comes from the cached fragments. One query."""
+    light, _, _ = _prepared()
+    ids = list(dict.fromkeys(post_ids))
+    found: dict[int, Post] = {}
+    n, a = len(LIGHT_FIELDS), len(AUTHOR_FIELDS)
+    for start in range(0, len(ids), LIGHT_PAGE):
+        for row in light.rows(viewer=viewer.pk, ids=ids[start : start + LIGHT_PAGE]):
+            post = _light_post(row[:n], row[n : n + a])
+            if post.repost_of_id is not None:
+                post.repost_of = _light_post(row[n + a : 2 * n + a], row[2 * n + a :])
+            found[post.pk] = post
+    return found
+
+
+def annotate_light(viewer, posts: list[Post]) -> list[Post]:
+    """`annotate_for_viewer` for light posts and a signed-in viewer, with prepared queries:
+    two queries, plus the ORM's three for the rare page that holds quotes."""
+    _, reactions_query, reposted_query = _prepared()
+    shown = posts + [p.repost_of for p in posts if p.repost_of_id is not None]
+    if any(p.quote_of_id is not None or p.quote_revoked for p in shown):
+        return annotate_for_viewer(viewer, posts)
+    ids = list({p.pk for p in shown})
+    reactions: dict[int, set[str]] = {}
+    reposted: set[int] = set()
+    for start in range(0, len(ids), LIGHT_PAGE):
+        chunk = ids[start : start + LIGHT_PAGE]
+        for post_id, kind in reactions_query.rows(viewer=viewer.pk, ids=chunk):
+            reactions.setdefault(post_id, set()).add(kind)
+        reposted.update(pk for (pk,) in reposted_query.rows(viewer=viewer.pk, ids=chunk))
+    for post in shown:
+        post.viewer_reactions = reactions.get(post.pk, set())
+        post.viewer_reposted = post.pk in reposted
+        post.quote_state = ""
+    return posts

@@ -125,6 +125,7 @@ class FeedPage:
     next_page: int | None = None
     hidden: int = 0  # left out by a filter or the access rule
     lists: list = field(default_factory=list)
+    light: bool = False  # posts loaded light (`latest_light`): show them with their fragments
 
     def __iter__(self):
         return iter(self.items)
@@ -244,19 +245,32 @@ def _hydrate(
 
 
 def home_feed(
-    viewer, *, mode: str = LATEST, max_id=None, page: int = 1, limit: int = DEFAULT_LIMIT
+    viewer,
+    *,
+    mode: str = LATEST,
+    max_id=None,
+    page: int = 1,
+    limit: int = DEFAULT_LIMIT,
+    light: bool = False,
 ) -> FeedPage:
     """Return a page of `viewer`'s home feed.
 
     Latest: newest first, paged by `max_id` (the `next_max_id` of the page before).
     Conversations: the newest `RANKED_CANDIDATES` entries ranked by `ranking.score`, paged by
     `page` (1, 2, …).
+
+    `light` (Latest only): the hot path of the API (`latest_light`): prepared queries, light
+    posts whose text comes from cached fragments; `page.light` says whether it was taken.
     """
     from kith.feeds.actions import feed_seen
 
     feed_seen(person=viewer)
     limit = max(1, min(limit, settings.KITH_API_PAGE_MAX))
     now = timezone.now()
+    if light and mode == LATEST:
+        found = latest_light(viewer, max_id=max_id, limit=limit, now=now)
+        if found is not None:
+            return found
     filters = active_filters(viewer, now=now)
     entries_qs = _entries(viewer).select_related("via_person")
     if mode == CONVERSATIONS:
@@ -287,6 +301,146 @@ def home_feed(
         mode=LATEST,
         next_max_id=rows[-1].sort_key if more and rows else None,
         hidden=left_out + filtered,
+    )
+
+
+# --- The hot path: Latest with prepared queries ----------------------------------------------
+
+
+def _entries_query(p):
+    from kith.people.models import Person
+
+    owner = Person(pk=p.id("owner"))
+    mutes = active_mutes(owner, now=p.now()).values("muted")
+    entries = FeedEntry.objects.filter(owner=owner).exclude(author__in=mutes)
+    return entries.exclude(sharer__in=mutes)
+
+
+VIA_FIELDS = ("id", "handle", "display_name", "avatar")
+FILTER_FIELDS = ("id", "owner_id", "phrase", "action", "whole_word", "expires_at", "created_at")
+
+
+def _prepared_latest():
+    from kith.core.prepared import Prepared
+
+    global _LATEST, _FILTERS
+    if _LATEST is None:
+        columns = [*ENTRY_FIELDS, *(f"via_person__{f}" for f in VIA_FIELDS)]
+        _LATEST = {
+            older: {
+                size: Prepared(
+                    lambda p, older=older, size=size: (
+                        (
+                            _entries_query(p).filter(sort_key__lt=p.id("max_id"))
+                            if older
+                            else _entries_query(p)
+                        )
+                        .order_by("-sort_key")
+                        .values_list(*columns)[:size]
+                    )
+                )
+                for size in (DEFAULT_LIMIT + 1,)
+            }
+            for older in (False, True)
+        }
+        _FILTERS = Prepared(
+            lambda p: (
+                KeywordFilter.objects.filter(owner_id=p.id("owner"))
+                .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=p.now()))
+                .order_by("id")
+                .values_list(*FILTER_FIELDS)
+            )
+        )
+    return _LATEST, _FILTERS
+
+
+_LATEST = _FILTERS = None
+
+
+def _latest_rows(viewer, max_id, limit: int, now) -> list[FeedEntry]:
+    from kith.people.models import Person
+
+    latest, _ = _prepared_latest()
+    prepared = latest[max_id is not None].get(limit + 1)
+    values = {"owner": viewer.pk, "now": now}
+    if max_id is not None:
+        values["max_id"] = max_id
+    if prepared is not None:
+        rows = prepared.rows(**values)
+    else:  # another page size: the ORM compiles it
+        qs = _entries(viewer).select_related("via_person").order_by("-sort_key")
+        if max_id is not None:
+            qs = qs.filter(sort_key__lt=max_id)
+        return list(qs[: limit + 1])
+    n = len(ENTRY_FIELDS)
+    entries = []
+    for row in rows:
+        entry = FeedEntry(**dict(zip(ENTRY_FIELDS, row[:n], strict=True)))
+        if entry.via_person_id is not None:
+            entry.via_person = Person(**dict(zip(VIA_FIELDS, row[n:], strict=True)))
+        entries.append(entry)
+    return entries
+
+
+def light_filters(viewer, now) -> list[KeywordFilter]:
+    """`active_filters`, with a prepared query."""
+    _, filters = _prepared_latest()
+    return [
+        KeywordFilter(**dict(zip(FILTER_FIELDS, row, strict=True)))
+        for row in filters.rows(owner=viewer.pk, now=now)
+    ]
+
+
+def latest_light(viewer, *, max_id=None, limit: int = DEFAULT_LIMIT, now=None) -> FeedPage | None:
+    """A Latest page as `home_feed` returns it, in six prepared queries (filters, entries,
+    posts through the access rule, the viewer's reactions and reposts; relevance) with
+    light posts (`access.light_posts_by_ids`): their text, tags and media are the cached
+    fragments (`api.post_serializers.fragments_for`). None when the page holds a quote
+    (shown per viewer: the caller takes the full path)."""
+    from kith.conversations.access import annotate_light, light_posts_by_ids
+
+    now = now or timezone.now()
+    max_id = parse_id(max_id) if max_id is not None else None
+    filters = light_filters(viewer, now)
+    rows = _latest_rows(viewer, max_id, limit, now)
+    more = len(rows) > limit
+    rows = rows[:limit]
+    ids = {e.post_id for e in rows} | {e.via_post_id for e in rows if e.via_post_id}
+    posts = light_posts_by_ids(viewer, ids) if ids else {}
+    shown = list(posts.values()) + [p.repost_of for p in posts.values() if p.repost_of_id]
+    if any(p.quote_of_id is not None or p.quote_revoked for p in shown):
+        return None
+    relevance = _relevance(viewer, {e.post_id for e in rows})
+    items = []
+    for entry in rows:
+        post = posts.get(entry.post_id)
+        if post is None:
+            continue
+        if entry.via_post_id is not None:
+            post = posts.get(entry.via_post_id)
+            if post is None:
+                continue
+        shown_post = post.repost_of if post.repost_of_id is not None else post
+        items.append(
+            FeedItem(post=post, entry=entry, score=_score(entry, shown_post, now, relevance))
+        )
+    annotate_light(viewer, [item.post for item in items])
+    if filters and items:
+        from kith.api.post_serializers import fragments_for
+
+        texts = fragments_for([item.post for item in items])
+        for item in items:
+            for one in (item.post, item.shown):
+                one.body = texts[one.pk]["body"]
+                one.content_warning = texts[one.pk]["content_warning"]
+    left_out = len(rows) - len(items)
+    items, filtered = apply_filters(filters, items)
+    return FeedPage(
+        items=items,
+        mode=LATEST,
+        next_max_id=rows[-1].sort_key if more and rows else None,
+        hidden=left_out + filtered,
+        light=True,
     )
 
 

@@ -19,7 +19,7 @@ from pydantic import Field
 
 from kith.api import auth
 from kith.api.post_schemas import PostOut
-from kith.api.post_serializers import json_response, posts_data
+from kith.api.post_serializers import json_response, posts_data, posts_data_cached
 from kith.api.routes.posts import _page_response
 from kith.api.schemas import ErrorOut, PersonSummaryOut
 from kith.api.serializers import person_summary_dict
@@ -122,7 +122,8 @@ class FollowSettingsOut(Schema):
 
 
 def _items_data(viewer, page) -> list[dict]:
-    posts = posts_data(viewer, [item.post for item in page.items])
+    show = posts_data_cached if page.light else posts_data
+    posts = show(viewer, [item.post for item in page.items])
     data = []
     for item, post in zip(page.items, posts, strict=True):
         entry = item.entry
@@ -146,7 +147,12 @@ def home(request, query: Query[FeedQuery]) -> HttpResponse:
     `mode=conversations`: ranked (docs/ranking.md), next page with `page`. Each item says
     why it is there (`why`: the reason and the parts of the score)."""
     page = selectors.home_feed(
-        request.auth, mode=query.mode, max_id=query.max_id, page=query.page, limit=query.limit
+        request.auth,
+        mode=query.mode,
+        max_id=query.max_id,
+        page=query.page,
+        limit=query.limit,
+        light=True,
     )
     data = _items_data(request.auth, page)
     if page.next_page is not None:

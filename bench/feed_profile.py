@@ -1,0 +1,72 @@
+"""Where a home-feed request spends its time: cProfile of `GET /api/v1/feed` and `GET /`
+(20 entries, logged in) through Django's test client, in-process, after a warm-up.
+
+Builds the same throwaway feed as feed_http_bench.py (feeds_bench.build_feed), then runs
+--runs requests of each under cProfile and prints the top functions by cumulative time,
+the mean wall time per request and the number of queries per request.
+
+Usage:  .venv/bin/python bench/feed_profile.py [--runs 200] [--top 30] [--paths api,home]
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import pstats
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import feeds_bench  # noqa: E402 - a sibling script
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--entries", type=int, default=300)
+    parser.add_argument("--runs", type=int, default=200)
+    parser.add_argument("--top", type=int, default=30)
+    parser.add_argument("--paths", default="api,home")
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="kith-feed-profile-") as var_dir:
+        feeds_bench.setup_django(var_dir)
+        from django.core.management import call_command
+        from django.db import connection
+        from django.test import Client
+        from django.test.utils import CaptureQueriesContext
+
+        from kith.people.actions import access_token_create
+
+        call_command("migrate", interactive=False, verbosity=0)
+        reader = feeds_bench.build_feed(args.entries, args.seed)
+        _, token = access_token_create(person=reader, name="bench")
+        api = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+        home = Client()
+        home.force_login(reader)
+        cases = {"api": (api, "/api/v1/feed?limit=20"), "home": (home, "/")}
+        for key in args.paths.split(","):
+            client, path = cases[key]
+            for _ in range(20):
+                assert client.get(path).status_code == 200
+            with CaptureQueriesContext(connection) as queries:
+                client.get(path)
+            profile = cProfile.Profile()
+            start = time.perf_counter()
+            profile.enable()
+            for _ in range(args.runs):
+                client.get(path)
+            profile.disable()
+            wall = (time.perf_counter() - start) / args.runs * 1000
+            print(f"\n=== GET {path}: {wall:.2f} ms per request (profiled), "
+                  f"{len(queries)} queries ===")  # fmt: skip
+            for query in queries.captured_queries:
+                print("   ", query["sql"][:160])
+            pstats.Stats(profile).sort_stats("cumulative").print_stats(args.top)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
