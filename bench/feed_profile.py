@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import feeds_bench  # noqa: E402 - a sibling script
+import feeds_bench
 
 
 def main() -> int:
