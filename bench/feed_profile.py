@@ -53,6 +53,11 @@ def main() -> int:
                 assert client.get(path).status_code == 200
             with CaptureQueriesContext(connection) as queries:
                 client.get(path)
+            start = time.perf_counter()
+            for _ in range(args.runs):
+                client.get(path)
+            plain = (time.perf_counter() - start) / args.runs * 1000
+            print(f"\n=== GET {path}: {plain:.2f} ms per request without the profiler ===")
             profile = cProfile.Profile()
             start = time.perf_counter()
             profile.enable()

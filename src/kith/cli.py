@@ -67,6 +67,9 @@ def run(
     port: Annotated[int | None, typer.Option(help="Port to listen on")] = None,
     worker: Annotated[bool, typer.Option(help="Start the background task worker")] = True,
     demo: Annotated[bool, typer.Option(help="Load the demo network into an empty database")] = True,
+    workers: Annotated[
+        int, typer.Option(min=1, max=64, help="Server processes (docs/deploy.md)")
+    ] = 1,
 ) -> None:
     """Migrate, load the demo network on an empty database, then serve with the task worker."""
     _django()
@@ -100,6 +103,7 @@ def run(
             lifespan="off",
             log_level="info",
             access_log=False,
+            workers=workers,
         )
     finally:
         if worker_process is not None:
@@ -115,7 +119,7 @@ def run(
 def serve(
     host: Annotated[str, typer.Option()] = "127.0.0.1",
     port: Annotated[int, typer.Option()] = 8000,
-    workers: Annotated[int, typer.Option(help="uvicorn processes")] = 1,
+    workers: Annotated[int, typer.Option(min=1, max=64, help="uvicorn processes")] = 1,
 ) -> None:
     """Serve the web app only (no migrations, no worker): for benchmarks and process managers."""
     _django()
