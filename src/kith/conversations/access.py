@@ -439,10 +439,11 @@ _LIGHT = _REACTIONS = _REPOSTED = None
 
 
 def _light_post(values, person_values) -> Post:
+    from kith.core.prepared import instance
     from kith.people.models import Person
 
-    post = Post(**dict(zip(LIGHT_FIELDS, values, strict=True)))
-    post.author = Person(**dict(zip(AUTHOR_FIELDS, person_values, strict=True)))
+    post = instance(Post, LIGHT_FIELDS, values)
+    post._state.fields_cache["author"] = instance(Person, AUTHOR_FIELDS, person_values)
     return post
 
 
@@ -459,7 +460,8 @@ def light_posts_by_ids(viewer, post_ids: Iterable[int]) -> dict[int, Post]:
         for row in light.rows(viewer=viewer.pk, ids=ids[start : start + LIGHT_PAGE]):
             post = _light_post(row[:n], row[n : n + a])
             if post.repost_of_id is not None:
-                post.repost_of = _light_post(row[n + a : 2 * n + a], row[2 * n + a :])
+                original = _light_post(row[n + a : 2 * n + a], row[2 * n + a :])
+                post._state.fields_cache["repost_of"] = original
             found[post.pk] = post
     return found
 

@@ -42,8 +42,13 @@ class Prepared:
     fills the missing slots with FILLER (and raises ValueError past the compiled length).
     """
 
-    def __init__(self, build: Callable[[Prepared], QuerySet]) -> None:
+    def __init__(
+        self, build: Callable[[Prepared], QuerySet], *, strings: dict[str, str] | None = None
+    ) -> None:
+        """`strings`: {name: marker} for string values the query compares with: `build`
+        uses the marker (a value no row holds) where the value goes."""
         self.build = build
+        self._strings = {marker: name for name, marker in (strings or {}).items()}
         self._compiled: dict[str, tuple[str, list, list, list]] = {}
         self._lock = threading.Lock()
         self._slots: dict[Any, tuple[str, int | None]] = {}
@@ -85,11 +90,13 @@ class Prepared:
                 if isinstance(param, int) and not isinstance(param, bool) and param in self._slots:
                     name, index = self._slots[param]
                     plan.append((name, index, False))
+                elif isinstance(param, str) and param in self._strings:
+                    plan.append((self._strings[param], None, False))
                 elif isinstance(param, str | dt.datetime) and param in now_forms:
                     plan.append((self._slots[_NOW][0], None, True))
                 else:
                     plan.append(None)
-            wanted = {name for name, _ in self._slots.values()}
+            wanted = {name for name, _ in self._slots.values()} | set(self._strings.values())
             placed = {step[0] for step in plan if step is not None}
             if wanted - placed:
                 raise ValueError(f"placeholders not found in the SQL: {sorted(wanted - placed)}")
@@ -140,3 +147,17 @@ class Prepared:
                 value = function(value, expression, connection)
             row[index] = value
         return tuple(row)
+
+
+def instance(model, fields: Sequence[str], values: Sequence, using: str = "default"):
+    """Return a `model` instance holding `values` for `fields` (attnames), as loaded from
+    `using`, without `Model.__init__` (a tenth of its cost: hot pages build dozens). The
+    fields left out are deferred: reading one loads it (a query), as with `.only()`."""
+    from django.db.models.base import ModelState
+
+    obj = model.__new__(model)
+    obj.__dict__.update(zip(fields, values, strict=True))
+    state = obj._state = ModelState()
+    state.adding = False
+    state.db = using
+    return obj

@@ -358,6 +358,7 @@ _LATEST = _FILTERS = None
 
 
 def _latest_rows(viewer, max_id, limit: int, now) -> list[FeedEntry]:
+    from kith.core.prepared import instance
     from kith.people.models import Person
 
     latest, _ = _prepared_latest()
@@ -375,18 +376,20 @@ def _latest_rows(viewer, max_id, limit: int, now) -> list[FeedEntry]:
     n = len(ENTRY_FIELDS)
     entries = []
     for row in rows:
-        entry = FeedEntry(**dict(zip(ENTRY_FIELDS, row[:n], strict=True)))
+        entry = instance(FeedEntry, ENTRY_FIELDS, row[:n])
         if entry.via_person_id is not None:
-            entry.via_person = Person(**dict(zip(VIA_FIELDS, row[n:], strict=True)))
+            entry._state.fields_cache["via_person"] = instance(Person, VIA_FIELDS, row[n:])
         entries.append(entry)
     return entries
 
 
 def light_filters(viewer, now) -> list[KeywordFilter]:
     """`active_filters`, with a prepared query."""
+    from kith.core.prepared import instance
+
     _, filters = _prepared_latest()
     return [
-        KeywordFilter(**dict(zip(FILTER_FIELDS, row, strict=True)))
+        instance(KeywordFilter, FILTER_FIELDS, row)
         for row in filters.rows(owner=viewer.pk, now=now)
     ]
 
