@@ -15,7 +15,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 
 from kith.api.serializers import person_summary_dict
-from kith.conversations.access import posts_by_ids
+from kith.conversations.access import posts_by_ids, posts_for_fragments
 from kith.conversations.media import media_for_posts
 from kith.conversations.models import Media, Post, PostEdit, Reaction
 
@@ -204,12 +204,7 @@ def fragments_for(posts: list[Post]) -> dict[int, dict]:
     found = {pk: cached[key] for pk, key in keys.items() if key in cached}
     missing = [pk for pk in keys if pk not in found]
     if missing:
-        # Only posts the caller loaded through the access rule reach here.
-        full = list(
-            Post.objects.filter(pk__in=missing)
-            .select_related("community")
-            .prefetch_related("hashtags")
-        )
+        full = posts_for_fragments(missing)  # loaded through the access rule by the caller
         images = {
             post_id: [media_dict(m) for m in media]
             for post_id, media in media_for_posts(full).items()

@@ -466,6 +466,18 @@ def light_posts_by_ids(viewer, post_ids: Iterable[int]) -> dict[int, Post]:
     return found
 
 
+def posts_for_fragments(post_ids: Iterable[int]) -> list[Post]:
+    """Return posts `post_ids` with their community and hashtags, to build the cached
+    fragments of a page (`api.post_serializers.fragments_for`). Only for ids its caller
+    loaded through the access rule for the viewer (`light_posts_by_ids`): the fragments are
+    shown only on such pages."""
+    return list(
+        Post.objects.filter(pk__in=list(post_ids))
+        .select_related("community")
+        .prefetch_related("hashtags")
+    )
+
+
 def annotate_light(viewer, posts: list[Post]) -> list[Post]:
     """`annotate_for_viewer` for light posts and a signed-in viewer, with prepared queries:
     two queries, plus the ORM's three for the rare page that holds quotes."""
