@@ -2,13 +2,15 @@
 
 1. Embedding: --texts (640) post-like texts of 8–60 words (Faker, seeded) through
    `kith.relevance.embedder.Embedder(threads=1)` (one onnxruntime intra-op thread, in
-   batches of 32 sorted by length). Prints posts/s by wall clock and by the process's CPU
+   batches of 16 sorted by token count). Prints posts/s by wall clock and by the process's CPU
    time (the one-core figure when other work shares the machine), and the median tokens.
 2. Search: a throwaway SQLite database with --people (1,000) people and --posts (200,000)
    public posts, each with a stored `PostEmbedding` (random unit vectors: the cost of a
-   search does not depend on what the vectors say). Times `NumpyIndex.search` (the real
+   search does not depend on what the vectors say; recall is also checked on clustered
+   vectors in tests/relevance/test_vectors.py). Times `NumpyIndex.search` (the real
    path: the incremental refresh query, the matrix product, the exclusions of the viewer's
-   network, the top 10) for --queries (200) query vectors: first load, then median and p99.
+   network, the top 10) for --queries (200) query vectors: first load, then median and p99,
+   and the recall@10 of its two passes (int8, then exact re-rank) against an exact search.
 3. sqlite-vec, where this Python can load SQLite extensions: a `vec0` table of the same
    vectors and its KNN query (`MATCH … AND k = 10`), median and p99; otherwise it says why.
 
@@ -26,6 +28,7 @@ import statistics
 import sys
 import tempfile
 import time
+from pathlib import Path
 
 import numpy as np
 
@@ -84,6 +87,57 @@ def bench_embedding(count: int, seed: int) -> None:
         f"{count / wall:.0f} posts/s by wall clock, {count / cpu:.0f} posts/s per CPU-second "
         "(intra-op threads = 1)"
     )
+
+
+def bench_int8_embedding(count: int, seed: int) -> None:
+    """Dynamic int8 quantisation of the served graph: speed, closeness and ranking agreement.
+
+    Not served (docs/performance.md says why); measured so the trade-off stays on record.
+    """
+    from faker import Faker
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    from kith.relevance import embedder
+
+    fake = Faker()
+    fake.seed_instance(seed)
+    texts = [fake.sentence(nb_words=random.Random(seed + i).randint(8, 60)) for i in range(count)]
+    served = embedder.Embedder(threads=1)
+    fp32 = served.encode(texts)
+    with tempfile.TemporaryDirectory() as directory:
+        source = os.path.join(directory, "fp32.onnx")
+        with open(source, "wb") as file:
+            file.write(embedder.build_onnx_bytes())
+        for label, options in (
+            ("int8 per channel, 7-bit weights", dict(per_channel=True, reduce_range=True)),
+            ("int8 per tensor", dict(per_channel=False, reduce_range=False)),
+        ):
+            target = os.path.join(directory, "int8.onnx")
+            quantize_dynamic(
+                source,
+                target,
+                weight_type=QuantType.QInt8,
+                op_types_to_quantize=["MatMul"],
+                **options,
+            )
+            quantised = embedder.Embedder(threads=1, model=Path(target))
+            quantised.encode(texts[:32])
+            cpu = time.process_time()
+            int8 = quantised.encode(texts)
+            cpu = time.process_time() - cpu
+            cosines = (fp32 * int8).sum(axis=1)
+            # Do the two agree on what is near what? Each text as a query over the others.
+            found = 0
+            for i in range(count):
+                a, b = fp32 @ fp32[i], int8 @ int8[i]
+                a[i] = b[i] = -np.inf
+                found += len(set(np.argsort(-a)[:10]) & set(np.argsort(-b)[:10]))
+            print(
+                f"  {label}: {count / cpu:.0f} posts/s per CPU-second; cosine with fp32 "
+                f"min {cosines.min():.4f} median {np.median(cosines):.4f}; "
+                f"recall@10 of int8 neighbours vs fp32 {found / (10 * count):.3f}"
+            )
+            del quantised
 
 
 def build(posts: int, people: int, seed: int) -> tuple[list[int], np.ndarray]:
@@ -168,7 +222,8 @@ def bench_numpy(ids: list[int], queries: np.ndarray) -> None:
     started = time.perf_counter()
     index.refresh()
     print(
-        f"  numpy index: first load of {index.size:,} rows in {time.perf_counter() - started:.1f} s"
+        f"  Kith index: first load of {index.size:,} rows in {time.perf_counter() - started:.1f} s "
+        f"({len(index.segments)} int8 segments, {index.size - index.sealed:,} float32 rows)"
     )
     network = set(ids[:151])
 
@@ -179,8 +234,17 @@ def bench_numpy(ids: list[int], queries: np.ndarray) -> None:
         hits = index.search(query, k=10, exclude_authors=network, public_roots_only=True)
         assert len(hits) == 10
 
-    report("Kith NumpyIndex.search top-10", *timed(plain, queries))
+    report("Kith NumpyIndex.search top-10 (two passes)", *timed(plain, queries))
     report("… network excluded, public roots only", *timed(outside_network, queries))
+    # Recall@10 of the two passes against an exact float32 search over the same rows.
+    found = 0
+    for query in queries:
+        exact = index.matrix[: index.size] @ query
+        expected = set(np.argpartition(-exact, 9)[:10].tolist())
+        found += len({index.row_of[h.post_id] for h in index.search(query, k=10)} & expected)
+    print(
+        f"  recall@10 of the two passes against the exact search: {found / (10 * len(queries)):.4f}"
+    )
 
 
 def bench_matrix(vectors: np.ndarray, queries: np.ndarray) -> None:
@@ -242,6 +306,12 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--skip-embedding", action="store_true")
     parser.add_argument(
+        "--int8-embedding",
+        action="store_true",
+        help="Also measure dynamic int8 quantisation of the model (not served)",
+    )
+    parser.add_argument("--embedding-only", action="store_true")
+    parser.add_argument(
         "--vectors-only",
         action="store_true",
         help="No Django: numpy brute force vs sqlite-vec on the same random vectors "
@@ -263,6 +333,10 @@ def main() -> None:
         setup_django(var_dir)
         if not args.skip_embedding:
             bench_embedding(args.texts, args.seed)
+        if args.int8_embedding:
+            bench_int8_embedding(args.texts, args.seed)
+        if args.embedding_only:
+            return
         ids, vectors = build(args.posts, args.people, args.seed)
         bench_numpy(ids, queries)
         bench_matrix(vectors, queries)

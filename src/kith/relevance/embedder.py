@@ -17,7 +17,7 @@ from django.conf import settings
 
 from kith.relevance import weights
 
-BATCH = 32
+BATCH = 16  # texts per onnxruntime run (measured best of 1–64, docs/performance.md)
 _lock = threading.Lock()
 _shared: Embedder | None = None
 
@@ -35,13 +35,24 @@ def build_onnx_bytes() -> bytes:
 
 
 def load_tokenizer():
-    """Return the model's WordPiece tokenizer, truncating at 256 tokens, padding per batch."""
+    """Return the model's WordPiece tokenizer, truncating at 256 tokens (no padding: see pad)."""
     from tokenizers import Tokenizer
 
     tokenizer = Tokenizer.from_file(str(weights.tokenizer_path()))
     tokenizer.enable_truncation(max_length=weights.MAX_TOKENS)
-    tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+    tokenizer.no_padding()
     return tokenizer
+
+
+def pad(encodings) -> tuple[np.ndarray, np.ndarray]:
+    """Return (input_ids, attention_mask) as int64 arrays padded with 0 to the longest."""
+    length = max(len(e.ids) for e in encodings)
+    ids = np.zeros((len(encodings), length), dtype=np.int64)
+    mask = np.zeros((len(encodings), length), dtype=np.int64)
+    for row, encoding in enumerate(encodings):
+        ids[row, : len(encoding.ids)] = encoding.ids
+        mask[row, : len(encoding.ids)] = 1
+    return ids, mask
 
 
 class Embedder:
@@ -65,22 +76,24 @@ class Embedder:
 
     def tokenize(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         """Return (input_ids, attention_mask) as int64 arrays padded to the longest text."""
-        encodings = self.tokenizer.encode_batch(list(texts))
-        ids = np.array([e.ids for e in encodings], dtype=np.int64)
-        mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
-        return ids, mask
+        return pad(self.tokenizer.encode_batch(list(texts)))
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
-        """Return the unit-length embeddings of `texts`, in order (float32, n x 384)."""
+        """Return the unit-length embeddings of `texts`, in order (float32, n x 384).
+
+        Texts are tokenised once, sorted by token count and run in batches of `BATCH`, each
+        padded only to its own longest text: padding is computed like any token (a forward
+        pass costs batch × longest), so batches of equal lengths waste nothing.
+        """
         texts = list(texts)
         result = np.zeros((len(texts), weights.DIMENSIONS), dtype=np.float32)
         if not texts:
             return result
-        # Batches of similar length pad less.
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        encodings = self.tokenizer.encode_batch(texts)
+        order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
         for start in range(0, len(order), BATCH):
             chunk = order[start : start + BATCH]
-            ids, mask = self.tokenize([texts[i] for i in chunk])
+            ids, mask = pad([encodings[i] for i in chunk])
             (vectors,) = self.session.run(None, {"input_ids": ids, "attention_mask": mask})
             result[chunk] = vectors
         return result
