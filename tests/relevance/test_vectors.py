@@ -147,3 +147,32 @@ def test_the_index_reads_new_embeddings_from_the_database(db, alice):
     query = np.frombuffer(bytes(posts[3].embedding.vector), dtype="<f4")
     assert [h.post_id for h in index.search(query, k=1)] == [posts[3].pk]
     assert index.sealed == 4 and len(index.segments) == 2
+
+
+def test_the_periodic_reload_drops_rows_and_never_holds_searches_up(db, alice):
+    from kith.conversations.actions import post_publish
+    from kith.relevance.actions import post_embeddings_update
+    from kith.relevance.models import PostEmbedding
+    from kith.relevance.vectors import REBUILD_SECONDS
+
+    index = NumpyIndex(window=timedelta(days=30), segment_rows=2)
+    posts = [post_publish(author=alice, body=text) for text in ("Tomatoes", "Penalties", "Wheels")]
+    post_embeddings_update(posts=posts)
+    query = np.frombuffer(bytes(PostEmbedding.objects.get(post=posts[0]).vector), dtype="<f4")
+    assert index.search(query, k=1)[0].post_id == posts[0].pk
+    PostEmbedding.objects.filter(post=posts[0]).delete()
+    assert posts[0].pk in {h.post_id for h in index.search(query, k=3)}  # until the reload
+
+    # Another thread is reloading: a search does not wait for it, it uses the rows it has.
+    class Reloading:
+        def acquire(self, blocking=True):
+            assert not blocking, "a search waited for another thread's reload"
+            return False
+
+    lock, index._rebuilding = index._rebuilding, Reloading()
+    index.built_at -= REBUILD_SECONDS + 1
+    assert posts[0].pk in {h.post_id for h in index.search(query, k=3)}
+    index._rebuilding = lock
+
+    assert {h.post_id for h in index.search(query, k=3)} == {posts[1].pk, posts[2].pk}
+    assert index.size == 2 and index.sealed == 2

@@ -122,8 +122,25 @@ class NumpyIndex:
     def __init__(self, *, window: timedelta, segment_rows: int = SEGMENT_ROWS) -> None:
         self.window = window
         self.segment_rows = segment_rows
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # guards the state below
+        self._rebuilding = threading.Lock()  # one full reload at a time
         self._clear()
+
+    _STATE = (
+        "size",
+        "matrix",
+        "post_ids",
+        "authors",
+        "posted",
+        "public_root",
+        "row_of",
+        "author_code",
+        "segments",
+        "sealed",
+        "stale",
+        "last_row_id",
+        "built_at",
+    )
 
     def _clear(self) -> None:
         self.size = 0
@@ -177,29 +194,47 @@ class NumpyIndex:
         self.segments = tuple(segments)
 
     def refresh(self) -> None:
-        """Load what was written since the last refresh (everything, now and then)."""
+        """Load what was written since the last refresh (everything, now and then).
+
+        The full reload is built aside and swapped in: searches meanwhile use the old rows
+        (they wait only for the very first load of the process).
+        """
+        if time.monotonic() - self.built_at > REBUILD_SECONDS and self._rebuilding.acquire(
+            blocking=not self.built_at
+        ):
+            try:
+                if time.monotonic() - self.built_at > REBUILD_SECONDS:
+                    fresh = NumpyIndex(window=self.window, segment_rows=self.segment_rows)
+                    fresh._load_new()
+                    fresh.built_at = time.monotonic()
+                    with self._lock:
+                        for name in self._STATE:
+                            setattr(self, name, getattr(fresh, name))
+            finally:
+                self._rebuilding.release()
         with self._lock:
-            if time.monotonic() - self.built_at > REBUILD_SECONDS:
-                self._clear()
-                self.built_at = time.monotonic()
-            cutoff = timezone.now() - self.window
-            rows = (
-                PostEmbedding.objects.filter(id__gt=self.last_row_id, posted_at__gte=cutoff)
-                .order_by("id")
-                .values_list(
-                    "id",
-                    "post_id",
-                    "post__author_id",
-                    "post__visibility",
-                    "post__in_reply_to_id",
-                    "posted_at",
-                    "vector",
-                )
+            self._load_new()
+
+    def _load_new(self) -> None:
+        """Add the rows written since `last_row_id` and still in the window."""
+        cutoff = timezone.now() - self.window
+        rows = (
+            PostEmbedding.objects.filter(id__gt=self.last_row_id, posted_at__gte=cutoff)
+            .order_by("id")
+            .values_list(
+                "id",
+                "post_id",
+                "post__author_id",
+                "post__visibility",
+                "post__in_reply_to_id",
+                "posted_at",
+                "vector",
             )
-            self.add(
-                (row_id, post_id, author_id, vis == PostVisibility.PUBLIC and not reply, at, vec)
-                for row_id, post_id, author_id, vis, reply, at, vec in rows
-            )
+        )
+        self.add(
+            (row_id, post_id, author_id, vis == PostVisibility.PUBLIC and not reply, at, vec)
+            for row_id, post_id, author_id, vis, reply, at, vec in rows
+        )
 
     @staticmethod
     def _scores(query: np.ndarray, matrix: np.ndarray, n: int, segments, stale) -> np.ndarray:
