@@ -246,10 +246,12 @@ class NumpyIndex:
             for segment in segments:
                 sealed = segment.start + segment.size
                 scores[segment.start : sealed] = segment.scores(quantised, scale)
-        scores[sealed:n] = matrix[sealed:n] @ query
+        # einsum, not `@`: numpy's OpenBLAS runs a product of a few thousand rows on every
+        # core and its threads then spin, which cost 8 ms of CPU for 3,400 rows (einsum 0.3).
+        scores[sealed:n] = np.einsum("ij,j->i", matrix[sealed:n], query)
         if stale:
             rows = np.fromiter(stale, dtype=np.int64)
-            scores[rows] = matrix[rows] @ query
+            scores[rows] = np.einsum("ij,j->i", matrix[rows], query)
         return scores
 
     def search(
