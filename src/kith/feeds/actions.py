@@ -214,15 +214,11 @@ def _announce_entry(post, shown, reader_ids: list[int]) -> None:
     that each reader may see it.
     """
     from kith import live
+    from kith.core.sql import id_list
 
     since = timezone.now() - LIVE_READERS_SEEN
-    recent: list[int] = []
-    for start in range(0, len(reader_ids), LIVE_CHUNK):
-        chunk = reader_ids[start : start + LIVE_CHUNK]
-        recent += FeedState.objects.filter(
-            person_id__in=chunk, last_seen_at__gte=since
-        ).values_list("person_id", flat=True)
-    reader_ids = sorted(recent)
+    recent = FeedState.objects.filter(person_id__in=id_list(reader_ids), last_seen_at__gte=since)
+    reader_ids = sorted(recent.values_list("person_id", flat=True)) if reader_ids else []
     data = {"post": str(shown.pk), "via": str(post.pk) if post.pk != shown.pk else None}
     for start in range(0, len(reader_ids), LIVE_CHUNK):
         live.publish(reader_ids[start : start + LIVE_CHUNK], "feed_entry", data, post=shown)

@@ -30,7 +30,6 @@ from kith.feeds.models import AnswerOffer, FeedEntry, FeedReason
 from kith.people.models import Interest, Person
 from kith.relationships.models import Connection, Follow, FollowStatus
 
-BATCH = 2000
 RECENT_EXCHANGE = timedelta(days=14)
 
 # The relationship part of the score, by reason (docs/ranking.md).
@@ -384,8 +383,6 @@ def count_known_reply(post: Post, reader_ids: set[int]) -> None:
     targets = {post.in_reply_to_id, post.thread_root_id} - {None, post.pk}
     if not targets or not reader_ids:
         return
-    ordered = sorted(reader_ids)
-    for start in range(0, len(ordered), BATCH * 2):
-        FeedEntry.objects.filter(
-            post_id__in=targets, owner_id__in=ordered[start : start + BATCH * 2]
-        ).update(known_replies=F("known_replies") + 1)
+    FeedEntry.objects.filter(post_id__in=targets, owner_id__in=id_list(reader_ids)).update(
+        known_replies=F("known_replies") + 1
+    )
