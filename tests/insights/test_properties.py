@@ -65,6 +65,11 @@ class Network:
                 continue
             if xena and name == "quote" and actor_index == 0:
                 continue  # alice's quote is a post of her own, which stays hers after a block
+            third_party = target_post is not None and target_post.author_id != self.people[3].pk
+            if xena and actor_index == 0 and third_party and name != "message":
+                # e.g. alice reposts carol's reply to xena: an exchange with carol, which a
+                # block between alice and xena rightly leaves in alice's metrics.
+                continue
             made = self._do(name, actor, target_post, self.people[target % 4])
             if made is not None:
                 self.posts.append(made)
