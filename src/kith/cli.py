@@ -301,6 +301,42 @@ FIGURE_ROWS = (
 )
 
 
+@app.command()
+def report(
+    handle: Annotated[str, typer.Argument(help="Whose insights, e.g. @alice")],
+    since: Annotated[
+        str | None, typer.Option(help="Start of the window, YYYY-MM-DD (default: 90 days ago)")
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print JSON (schema: docs/insights.md)")
+    ] = False,
+) -> None:
+    """Print a person's insights (docs/insights.md): rich tables, or JSON with --json."""
+    _django()
+    import orjson
+    from django.core.exceptions import ValidationError
+
+    from kith.insights.metrics import insights_for
+    from kith.insights.params import window_kwargs
+    from kith.insights.report import print_report
+    from kith.people.models import Person
+
+    person = Person.objects.filter(handle=handle.removeprefix("@").lower()).first()
+    if person is None:
+        console.print(f"[red]No such person:[/] {handle}")
+        raise typer.Exit(2)
+    try:
+        window = window_kwargs(since=since)
+    except ValidationError as error:
+        console.print(f"[red]{' '.join(error.messages)}[/]")
+        raise typer.Exit(2) from None
+    insights = insights_for(person, **window, with_interactions=as_json)
+    if as_json:
+        sys.stdout.write(orjson.dumps(insights, option=orjson.OPT_INDENT_2).decode() + "\n")
+    else:
+        print_report(console, insights)
+
+
 @app.command("settings")
 def show_settings() -> None:
     """List every environment variable Kith reads, with its default."""

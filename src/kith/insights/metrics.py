@@ -187,8 +187,9 @@ def _invitations(me, window: Window, first_word: dict[int, float]) -> tuple[dict
         received += 1
         if first_word.get(sender, math.inf) < at:
             continue  # they had talked with `me` before inviting
-        senders.append(sender)
-        outcomes[_invitation_outcome(status, call_status)] += 1
+        outcome = _invitation_outcome(status, call_status)
+        senders.append((sender, outcome))
+        outcomes[outcome] += 1
         strangers_by_week[week] += 1
     return {
         "received": received,
@@ -227,8 +228,13 @@ def insights_for(
     until: datetime | None = None,
     days: int = DEFAULT_DAYS,
     fading_months: int = FADING_MONTHS,
+    with_interactions: bool = False,
 ) -> dict:
-    """Return every metric of `me` over the window, as plain data (docs/insights.md)."""
+    """Return every metric of `me` over the window, as plain data (docs/insights.md).
+
+    With `with_interactions`, also the underlying interactions of the window, per kind,
+    direction, person and week (for the exports).
+    """
     window = make_window(since=since, until=until, days=days)
     weeks = window.weeks
     ledger = _Ledger(interaction_rows(me, since=window.since, until=window.until), weeks)
@@ -236,8 +242,15 @@ def insights_for(
     first_word, last_word = ledger.first_word(), ledger.last_word()
     invitations, strangers_by_week = _invitations(me, window, first_word)
     related = set(connections) | follows
-    wanted = related | set(invitations.pop("_senders"))
+    senders = invitations.pop("_senders")
+    talk_to = ledger.two_way_people()
+    wanted = related | {s for s, _ in senders} | talk_to
+    if with_interactions:
+        wanted |= {r.other for r in ledger.in_window}
     people = {p.pk: p for p in people_visible_to(me).filter(pk__in=wanted)}
+    invitations["people"] = [
+        _person_dict(people[s], outcome=outcome) for s, outcome in senders if s in people
+    ]
     connections = {i: at for i, at in connections.items() if i in people}
     follows = {i for i in follows if i in people}
 
@@ -327,7 +340,6 @@ def insights_for(
     # Attention: load against capacity, and what reached the feed from people one talks to.
     summary = attention_summary(me)
     feed = _feed(me, window)
-    talk_to = ledger.two_way_people()
     entries = sum(feed.values())
     from_talk = sum(n for (author, _), n in feed.items() if author in talk_to)
     attention = {
@@ -338,6 +350,10 @@ def insights_for(
         "from_people_you_talk_to": from_talk,
         "talk_share": ratio(from_talk, entries),
         "people_you_talk_to": len(talk_to),
+        "people": [
+            _person_dict(people[i])
+            for i in sorted(talk_to & set(people), key=lambda i: people[i].handle)
+        ],
     }
 
     value = {
@@ -379,6 +395,19 @@ def insights_for(
         "trend": trend,
     }
     result["headline"] = headline(result)
+    if with_interactions:
+        result["interactions"] = [
+            {
+                "kind": r.kind,
+                "direction": r.direction,
+                "person": f"@{people[r.other].handle}",
+                "week": r.week,
+                "week_starts": window.week_start(r.week).date().isoformat(),
+                "count": r.n,
+            }
+            for r in sorted(ledger.in_window, key=lambda r: (r.week, r.kind, r.direction, r.other))
+            if r.other in people
+        ]
     return result
 
 

@@ -78,7 +78,9 @@ def own_posts(me, *, since: datetime, until: datetime):
     )
 
 
-def items_to_answer(me, *, since: datetime, until: datetime) -> list[dict]:
+def items_to_answer(
+    me, *, since: datetime, until: datetime, with_posts: bool = False
+) -> list[dict]:
     """Return each reply, mention and question to `me` in the window, and when `me` answered.
 
     One row per item: category ("replies", "mentions", "questions"), its week, and the
@@ -102,10 +104,12 @@ def items_to_answer(me, *, since: datetime, until: datetime) -> list[dict]:
             at=epoch("created_at"),
             answered=Subquery(first_answer, output_field=FloatField()),
         )
-        .values_list("kind", "in_reply_to__author", "week", "at", "answered")
     )
+    columns = ["kind", "in_reply_to__author", "week", "at", "answered"]
+    if with_posts:
+        columns += ["id", "author__handle", "body"]
     items = []
-    for kind, parent_author, week, at, answered in rows:
+    for kind, parent_author, week, at, answered, *post in rows.values_list(*columns):
         if kind == PostKind.QUESTION:
             category = "questions"
         elif parent_author == me.pk:
@@ -113,7 +117,10 @@ def items_to_answer(me, *, since: datetime, until: datetime) -> list[dict]:
         else:
             category = "mentions"
         seconds = answered - at if answered is not None and answered >= at else None
-        items.append({"category": category, "week": week, "seconds": seconds})
+        item = {"category": category, "week": week, "seconds": seconds}
+        if post:
+            item.update(id=post[0], author=post[1], body=post[2])
+        items.append(item)
     return items
 
 
@@ -150,13 +157,15 @@ def messages_to_answer(me, *, since: datetime, until: datetime) -> list[dict]:
             answered=Subquery(my_next, output_field=FloatField()),
         )
         .filter(Q(previous__isnull=True) | Q(previous=me.pk))
-        .values_list("week", "at", "answered")
+        .values_list("week", "at", "answered", "thread_id", "sender__handle")
     )
     return [
         {
             "category": "messages",
             "week": week,
             "seconds": answered - at if answered is not None else None,
+            "thread": thread,
+            "sender": f"@{sender}",
         }
-        for week, at, answered in rows
+        for week, at, answered, thread, sender in rows
     ]

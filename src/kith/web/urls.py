@@ -78,6 +78,7 @@ urlpatterns = [
     path("", include("kith.web.urls_invitations")),
     path("", include("kith.web.urls_messages")),
     path("", include("kith.web.urls_follows")),
+    path("", include("kith.web.urls_insights")),
     path("", include("kith.web.urls_feeds")),
     path("", include("kith.web.urls_contacts")),
     path("", include("kith.web.urls_suggestions")),
