@@ -57,13 +57,8 @@ class Inserter:
             return 0
         ops = self.connection.ops
         fields = [f for f in model._meta.concrete_fields]
-        defaults = {}
-        for f in fields:
-            if f.has_default():
-                value = f.get_default()
-                defaults[f.attname] = value
-            else:
-                defaults[f.attname] = None
+        # Every column not given takes its model default ('' for text, None for nullable).
+        defaults = {f.attname: f.get_default() for f in fields}
         columns = ", ".join(f'"{f.column}"' for f in fields)
         marks = ", ".join(["%s"] * len(fields))
         sql = f'INSERT INTO "{model._meta.db_table}" ({columns}) VALUES ({marks})'
