@@ -35,6 +35,8 @@ def test_dashboard_answers_the_question_in_plain_words(client, alice, network):
         "Last 90 days: 50% of your posts became conversations; "
         "1 of your 2 connections you have never talked to."
     ) in page
+    # four charts drawn in the page from the same computation, and each downloadable
+    assert page.count('<img src="data:image/svg+xml;base64,') == 4
     for name in ("trend", "reciprocity", "response", "echo"):
         assert f"/insights/charts/{name}.svg" in page
     # every chart has its table equivalent
