@@ -11,6 +11,7 @@ from datetime import datetime
 from django.db.models import (
     Count,
     Exists,
+    F,
     FloatField,
     IntegerField,
     Min,
@@ -28,6 +29,19 @@ from kith.insights.sql import epoch, week_index
 from kith.messaging.models import Message
 
 
+def by(field: str, person) -> Q:
+    """Match rows whose `field` is `person`, without letting the database use its index.
+
+    In a subquery correlated on another indexed column (a thread, a reply's parent), the
+    planner could otherwise scan all of a person's posts for each outer row.
+    """
+    return Q(**{f"_by_{field}": person.pk})
+
+
+def _unindexed(qs, field: str):
+    return qs.alias(**{f"_by_{field}": F(field) + Value(0)})
+
+
 def _count(qs, group: str) -> Subquery:
     """Return a subquery counting `qs` rows (already filtered on OuterRef) as an integer."""
     counted = qs.order_by().values(group).annotate(c=Count("pk")).values("c")
@@ -43,12 +57,16 @@ def own_posts(me, *, since: datetime, until: datetime):
     """
     others = visible_q(me) & ~Q(author=me)
     thread = Post.objects.filter(others, thread_root=OuterRef("pk")).exclude(pk=OuterRef("pk"))
-    replied_back = Post.objects.filter(
-        visible_q(me, "in_reply_to__"),
-        author=me,
-        deleted_at__isnull=True,
-        thread_root=OuterRef("pk"),
-    ).exclude(in_reply_to__author=me)
+    replied_back = (
+        _unindexed(Post.objects, "author_id")
+        .filter(
+            visible_q(me, "in_reply_to__"),
+            by("author_id", me),
+            deleted_at__isnull=True,
+            thread_root=OuterRef("pk"),
+        )
+        .exclude(in_reply_to__author=me)
+    )
     stories = Reaction.objects.filter(
         person_ok(me, "person"), post=OuterRef("pk"), kind=ReactionKind.USED
     ).exclude(person=me)
@@ -86,7 +104,9 @@ def items_to_answer(
     One row per item: category ("replies", "mentions", "questions"), its week, and the
     seconds until `me`'s first reply to it (None while unanswered).
     """
-    mine = Post.objects.filter(author=me, deleted_at__isnull=True)
+    mine = _unindexed(Post.objects, "author_id").filter(
+        by("author_id", me), deleted_at__isnull=True
+    )
     first_answer = (
         mine.filter(in_reply_to=OuterRef("pk"))
         .order_by()
@@ -136,7 +156,9 @@ def messages_to_answer(me, *, since: datetime, until: datetime) -> list[dict]:
         .values("sender")[:1]
     )
     my_next = (
-        Message.objects.filter(thread=OuterRef("thread"), id__gt=OuterRef("id"), sender=me)
+        _unindexed(Message.objects, "sender_id")
+        .filter(thread=OuterRef("thread"), id__gt=OuterRef("id"))
+        .filter(by("sender_id", me))
         .order_by()
         .values("thread")
         .annotate(t=Min(epoch("created_at")))
