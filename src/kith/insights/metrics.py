@@ -14,16 +14,18 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from statistics import median
 
 from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from kith.conversations.access import visible_q
 from kith.feeds.models import FeedEntry
 from kith.insights import posts as post_queries
 from kith.insights.sources import WORD_KINDS, Row, interaction_rows
-from kith.insights.sql import WEEK_SECONDS, epoch, week_index
+from kith.insights.sql import WEEK_SECONDS, epoch, fetch, week_index
 from kith.people.access import people_visible_to
 from kith.relationships.attention import attention_summary
 from kith.relationships.models import Connection, Follow, FollowStatus, Invitation
@@ -92,14 +94,27 @@ def make_window(
     return Window(since, until)
 
 
+@lru_cache(maxsize=1)
+def _profile_prefix() -> str:
+    """Return what comes before a handle in a profile URL ("/@"), from the URL conf once."""
+    return reverse("profile", kwargs={"handle": "x"})[:-1]
+
+
 def _person_dict(person, **extra) -> dict:
     return {
         "id": str(person.pk),
         "handle": person.handle,
         "name": person.display_name or f"@{person.handle}",
-        "url": person.get_absolute_url(),
+        "url": _profile_prefix() + person.handle,
         **extra,
     }
+
+
+def _iso(moment) -> str:
+    """Return a datetime column read raw (SQLite: text in UTC) as an ISO 8601 string."""
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment).replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat()
 
 
 def _snippet(body: str, length: int = 80) -> str:
@@ -145,12 +160,25 @@ class _Ledger:
                 last[r.other] = max(last.get(r.other, r.last), r.last)
         return last
 
-    def two_way_people(self, week: int | None = None) -> set[int]:
-        ways: dict[int, set[str]] = defaultdict(set)
+    def two_way_people(self) -> set[int]:
+        """Return the people with whom words went both ways in the window."""
+        ways: dict[int, int] = defaultdict(int)
         for r in self.in_window:
-            if r.kind in WORD_KINDS and (week is None or r.week == week):
-                ways[r.other].add(r.direction)
-        return {other for other, d in ways.items() if len(d) == 2}
+            if r.kind in WORD_KINDS:
+                ways[r.other] |= 1 if r.direction == "out" else 2
+        return {other for other, bits in ways.items() if bits == 3}
+
+    def two_way_by_week(self) -> dict[int, int]:
+        """Return, per week, how many people words went both ways with that week."""
+        ways: dict[tuple[int, int], int] = defaultdict(int)
+        for r in self.in_window:
+            if r.kind in WORD_KINDS:
+                ways[(r.week, r.other)] |= 1 if r.direction == "out" else 2
+        weeks: dict[int, int] = defaultdict(int)
+        for (week, _), bits in ways.items():
+            if bits == 3:
+                weeks[week] += 1
+        return weeks
 
 
 def _relations(me) -> tuple[dict[int, float], set[int]]:
@@ -255,11 +283,9 @@ def insights_for(
     follows = {i for i in follows if i in people}
 
     # Two-way ratio and echo versus conversation (one row per post of the window).
-    post_rows = list(
-        post_queries.own_posts(me, since=window.since, until=window.until).values(
-            "id", "body", "created_at", "week", "became", *(f"n_{k}" for k in POST_COUNTS)
-        )
-    )
+    columns = ["id", "body", "created_at", "week", "became", *(f"n_{k}" for k in POST_COUNTS)]
+    own = post_queries.own_posts(me, since=window.since, until=window.until)
+    post_rows = [dict(zip(columns, row, strict=True)) for row in fetch(own.values_list(*columns))]
     per_post = []
     for p in post_rows:
         counts = {k: p[f"n_{k}"] for k in POST_COUNTS}
@@ -271,7 +297,7 @@ def insights_for(
                 "id": str(p["id"]),
                 "url": f"{me.get_absolute_url()}/{p['id']}",
                 "snippet": _snippet(p["body"]),
-                "created_at": p["created_at"].isoformat(),
+                "created_at": _iso(p["created_at"]),
                 "week": p["week"],
                 **counts,
                 "echo": echo,
@@ -463,6 +489,7 @@ def reason_to_reach_out(person, change, *, now: datetime) -> str:
 
 
 def _trend(window, ledger, per_post, items, strangers_by_week, feed, talk_to) -> list[dict]:
+    talked = ledger.two_way_by_week()
     out_by_week = ledger.by_week(None, "out")
     in_by_week = ledger.by_week(None, "in")
     weekly = {
@@ -475,11 +502,24 @@ def _trend(window, ledger, per_post, items, strangers_by_week, feed, talk_to) ->
             ("stories_received", "used", "in"),
         )
     }
+    posts_by_week: dict[int, list[dict]] = defaultdict(list)
+    for p in per_post:
+        posts_by_week[p["week"]].append(p)
+    answered_by_week: dict[int, list[float]] = defaultdict(list)
+    for i in items:
+        if i["seconds"] is not None:
+            answered_by_week[i["week"]].append(i["seconds"])
+    feed_by_week: dict[int, int] = defaultdict(int)
+    feed_talk_by_week: dict[int, int] = defaultdict(int)
+    for (author, week), n in feed.items():
+        feed_by_week[week] += n
+        if author in talk_to:
+            feed_talk_by_week[week] += n
     rows = []
     for week in range(window.weeks):
-        posts = [p for p in per_post if p["week"] == week]
-        answered = [i["seconds"] for i in items if i["week"] == week and i["seconds"] is not None]
-        entries = sum(n for (_, w), n in feed.items() if w == week)
+        posts = posts_by_week.get(week, [])
+        answered = answered_by_week.get(week, [])
+        entries = feed_by_week.get(week, 0)
         rows.append(
             {
                 "week": week,
@@ -489,13 +529,11 @@ def _trend(window, ledger, per_post, items, strangers_by_week, feed, talk_to) ->
                 **{name: counts.get(week, 0) for name, counts in weekly.items()},
                 "interactions_out": out_by_week.get(week, 0),
                 "interactions_in": in_by_week.get(week, 0),
-                "people_talked_with": len(ledger.two_way_people(week)),
+                "people_talked_with": talked.get(week, 0),
                 "response_median_hours": _median_hours(answered),
                 "invitations_from_strangers": strangers_by_week.get(week, 0),
                 "feed_entries": entries,
-                "feed_from_people_you_talk_to": sum(
-                    n for (a, w), n in feed.items() if w == week and a in talk_to
-                ),
+                "feed_from_people_you_talk_to": feed_talk_by_week.get(week, 0),
                 "echo": sum(p["echo"] for p in posts),
                 "conversation": sum(p["conversation"] for p in posts),
             }

@@ -25,7 +25,7 @@ from django.db.models.functions import Coalesce
 from kith.conversations.access import visible_q
 from kith.conversations.models import Click, Mention, Post, PostKind, Reaction, ReactionKind
 from kith.insights.sources import person_ok
-from kith.insights.sql import epoch, week_index
+from kith.insights.sql import epoch, fetch, week_index
 from kith.messaging.models import Message
 
 
@@ -129,7 +129,7 @@ def items_to_answer(
     if with_posts:
         columns += ["id", "author__handle", "body"]
     items = []
-    for kind, parent_author, week, at, answered, *post in rows.values_list(*columns):
+    for kind, parent_author, week, at, answered, *post in fetch(rows.values_list(*columns)):
         if kind == PostKind.QUESTION:
             category = "questions"
         elif parent_author == me.pk:
@@ -189,5 +189,5 @@ def messages_to_answer(me, *, since: datetime, until: datetime) -> list[dict]:
             "thread": thread,
             "sender": f"@{sender}",
         }
-        for week, at, answered, thread, sender in rows
+        for week, at, answered, thread, sender in fetch(rows)
     ]

@@ -17,11 +17,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Case, Count, F, Max, Min, Q, QuerySet, When
+from django.db.models import Case, Count, F, Max, Min, Q, QuerySet, Value, When
 
 from kith.conversations.access import visible_q
 from kith.conversations.models import Mention, Post, Reaction, ReactionKind
-from kith.insights.sql import epoch, week_index
+from kith.insights.sql import epoch, fetch, week_index
 from kith.messaging.models import Message
 from kith.relationships.models import Block, InvitationMessage
 
@@ -65,12 +65,21 @@ def person_ok(me, field: str) -> Q:
     )
 
 
-def _grouped(qs: QuerySet, other, time_field: str, since: datetime, until: datetime):
+def _grouped(
+    qs: QuerySet, other, time_field: str, since: datetime, until: datetime, *, words: bool
+):
+    # Only words need the first and last moment (strangers, fading ties): the others save
+    # two date conversions a row.
+    span = (
+        {"first": Min(epoch(time_field)), "last": Max(epoch(time_field))}
+        if words
+        else {"first": Value(0.0), "last": Value(0.0)}
+    )
     return (
         qs.filter(**{f"{time_field}__lte": until})
         .annotate(_other=other, _week=week_index(time_field, since))
         .values("_other", "_week")
-        .annotate(n=Count("pk"), first=Min(epoch(time_field)), last=Max(epoch(time_field)))
+        .annotate(n=Count("pk"), **span)
         .order_by()
     )
 
@@ -132,8 +141,8 @@ def _sources(me) -> list[tuple[str, str, Callable[[datetime], QuerySet]]]:
         .exclude(accepted_answer__author=me)
     )
 
-    def g(qs, other, time_field="created_at"):
-        return lambda since, until: _grouped(qs, other, time_field, since, until)
+    def g(qs, other, time_field="created_at", words=True):
+        return lambda since, until: _grouped(qs, other, time_field, since, until, words=words)
 
     return [
         ("reply", "out", g(reply_out, F("in_reply_to__author"))),
@@ -142,12 +151,12 @@ def _sources(me) -> list[tuple[str, str, Callable[[datetime], QuerySet]]]:
         ("mention", "in", g(mention_in, F("post__author"), "post__created_at")),
         ("quote", "out", g(quote_out, F("quote_of__author"))),
         ("quote", "in", g(quote_in, F("author"))),
-        ("repost", "out", g(repost_out, F("repost_of__author"))),
-        ("repost", "in", g(repost_in, F("author"))),
-        ("helpful", "out", g(reaction_out.filter(kind=helpful), F("post__author"))),
-        ("helpful", "in", g(reaction_in.filter(kind=helpful), F("person"))),
-        ("used", "out", g(reaction_out.filter(kind=used), F("post__author"))),
-        ("used", "in", g(reaction_in.filter(kind=used), F("person"))),
+        ("repost", "out", g(repost_out, F("repost_of__author"), words=False)),
+        ("repost", "in", g(repost_in, F("author"), words=False)),
+        ("helpful", "out", g(reaction_out.filter(kind=helpful), F("post__author"), words=False)),
+        ("helpful", "in", g(reaction_in.filter(kind=helpful), F("person"), words=False)),
+        ("used", "out", g(reaction_out.filter(kind=used), F("post__author"), words=False)),
+        ("used", "in", g(reaction_in.filter(kind=used), F("person"), words=False)),
         ("message", "out", g(message_out, F("_to"))),
         ("message", "in", g(message_in, F("sender"))),
         ("invitation_message", "out", g(inv_out, inv_out_other)),
@@ -167,11 +176,9 @@ def interaction_rows(me, *, since: datetime, until: datetime) -> list[Row]:
     Weeks count from `since` (negative before it). One query per source (18).
     """
     rows: list[Row] = []
+    me_id = me.pk
     for kind, direction, query in _sources(me):
-        for r in query(since, until):
-            if r["_other"] is None or r["_other"] == me.pk:
-                continue
-            rows.append(
-                Row(kind, direction, r["_other"], r["_week"], r["n"], r["first"], r["last"])
-            )
+        for other, week, n, first, last in fetch(query(since, until)):
+            if other is not None and other != me_id:
+                rows.append(Row(kind, direction, other, week, n, first, last))
     return rows

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db.models import F, FloatField, Func, IntegerField, Value
+from django.db import connections
+from django.db.models import F, FloatField, Func, IntegerField, QuerySet, Value
 
 WEEK_SECONDS = 7 * 24 * 3600
 
@@ -58,3 +59,15 @@ def week_index(field: str, since: datetime) -> Func:
 
 def epoch(field: str) -> Func:
     return Epoch(F(field))
+
+
+def fetch(qs: QuerySet) -> list[tuple]:
+    """Return the rows of `qs` (a values() query of numbers) as plain tuples.
+
+    The metrics read tens of thousands of aggregated numbers: Django's per-value converters
+    would cost more than the query.
+    """
+    sql, params = qs.query.sql_with_params()
+    with connections[qs.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
