@@ -9,8 +9,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db.models import (
+    BigIntegerField,
     Count,
     Exists,
+    ExpressionWrapper,
     F,
     FloatField,
     IntegerField,
@@ -39,7 +41,9 @@ def by(field: str, person) -> Q:
 
 
 def _unindexed(qs, field: str):
-    return qs.alias(**{f"_by_{field}": F(field) + Value(0)})
+    # A big integer: an IntegerField lookup of a 64-bit id would match nothing on PostgreSQL.
+    unindexed = ExpressionWrapper(F(field) + Value(0), output_field=BigIntegerField())
+    return qs.alias(**{f"_by_{field}": unindexed})
 
 
 def _count(qs, group: str) -> Subquery:
