@@ -143,16 +143,16 @@ def build(interactions: int, people_count: int, seed: int):
         )
         counts: dict[str, int] = {}
         budget = interactions
-        share = {
-            "reply_in": 0.28,
+        share = {  # of the interactions; they add up to 1
+            "reply_in": 0.30,
             "reply_back": 0.10,
             "reply_out": 0.10,
             "repost_in": 0.10,
             "quote_in": 0.03,
-            "reaction_in": 0.14,
+            "reaction_in": 0.16,
             "reaction_out": 0.05,
             "message": 0.08,
-            "feed": 0.12,
+            "feed": 0.08,
         }
         n = {k: int(v * budget) for k, v in share.items()}
         my_posts = [
@@ -177,7 +177,7 @@ def build(interactions: int, people_count: int, seed: int):
                 "created_at": when(),
                 "visibility": "public",
             }
-            for i in range(max(n["reply_out"], n["feed"]) // 2)
+            for i in range(max(n["reply_out"], n["feed"]))
         ]
         for p in theirs:
             p["thread_root_id"] = p["id"]

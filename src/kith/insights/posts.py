@@ -60,7 +60,13 @@ def own_posts(me, *, since: datetime, until: datetime):
     *became a conversation* when someone replied in its thread and `me` replied to them.
     """
     others = visible_q(me) & ~Q(author=me)
-    thread = Post.objects.filter(others, thread_root=OuterRef("pk")).exclude(pk=OuterRef("pk"))
+    # Cheap conditions first: visibility is then checked only on the rows that are left.
+    thread = (
+        Post.objects.filter(thread_root=OuterRef("pk"))
+        .exclude(pk=OuterRef("pk"))
+        .exclude(author=me)
+        .filter(others)
+    )
     replied_back = (
         _unindexed(Post.objects, "author_id")
         .filter(
@@ -88,8 +94,12 @@ def own_posts(me, *, since: datetime, until: datetime):
             n_replies=_count(thread, "thread_root"),
             n_answers=_count(thread.filter(kind=PostKind.ANSWER), "thread_root"),
             n_stories=_count(stories, "post"),
-            n_reposts=_count(Post.objects.filter(others, repost_of=OuterRef("pk")), "repost_of"),
-            n_quotes=_count(Post.objects.filter(others, quote_of=OuterRef("pk")), "quote_of"),
+            n_reposts=_count(
+                Post.objects.filter(repost_of=OuterRef("pk")).filter(others), "repost_of"
+            ),
+            n_quotes=_count(
+                Post.objects.filter(quote_of=OuterRef("pk")).filter(others), "quote_of"
+            ),
             n_clicks=_count(
                 Click.objects.filter(link__post=OuterRef("pk"), clicked_at__lte=until),
                 "link__post",
@@ -118,11 +128,15 @@ def items_to_answer(
         .annotate(t=Min(epoch("created_at")))
         .values("t")
     )
-    mentions_me = Mention.objects.filter(post=OuterRef("pk"), person=me)
+    # Two indexed sets (replies to my posts, posts mentioning me) rather than a scan of every
+    # post of the window; visibility is checked last, on what is left.
+    my_posts = Post.objects.filter(author=me).values("pk")
+    mentioning_me = Mention.objects.filter(person=me).values("post")
     rows = (
-        Post.objects.filter(visible_q(me), created_at__gte=since, created_at__lte=until)
+        Post.objects.filter(Q(in_reply_to__in=my_posts) | Q(pk__in=mentioning_me))
+        .filter(created_at__gte=since, created_at__lte=until)
         .exclude(author=me)
-        .filter(Q(in_reply_to__author=me) | Exists(mentions_me))
+        .filter(visible_q(me))
         .annotate(
             week=week_index("created_at", since),
             at=epoch("created_at"),

@@ -89,27 +89,37 @@ def _sources(me) -> list[tuple[str, str, Callable[[datetime], QuerySet]]]:
     others_visible = visible_q(me) & ~Q(author=me)
     used = ReactionKind.USED
     helpful = ReactionKind.HELPFUL
-    reply_out = Post.objects.filter(mine, visible_q(me, "in_reply_to__")).exclude(
-        in_reply_to__author=me
+    reply_out = (
+        Post.objects.filter(mine, in_reply_to__isnull=False)
+        .exclude(in_reply_to__author=me)
+        .filter(visible_q(me, "in_reply_to__"))
     )
-    reply_in = Post.objects.filter(others_visible, in_reply_to__author=me)
+    # Cheap conditions come first: the database then checks visibility only on what is left.
+    reply_in = Post.objects.filter(in_reply_to__author=me).filter(others_visible)
     # A reply mentions the author it answers: that mention is the reply, not counted twice.
     mention_out = Mention.objects.filter(
         person_ok(me, "person"), post__author=me, post__deleted_at__isnull=True
     ).exclude(Q(person=me) | Q(post__in_reply_to__author=F("person")))
-    mention_in = Mention.objects.filter(visible_q(me, "post__"), person=me).exclude(
-        Q(post__author=me) | Q(post__in_reply_to__author=me)
+    mention_in = (
+        Mention.objects.filter(person=me)
+        .exclude(post__in_reply_to__author=me)
+        .exclude(post__author=me)
+        .filter(visible_q(me, "post__"))
     )
-    quote_out = Post.objects.filter(mine, visible_q(me, "quote_of__")).exclude(quote_of__author=me)
-    quote_in = Post.objects.filter(others_visible, quote_of__author=me)
+    quote_out = (
+        Post.objects.filter(mine, quote_of__isnull=False)
+        .exclude(quote_of__author=me)
+        .filter(visible_q(me, "quote_of__"))
+    )
+    quote_in = Post.objects.filter(quote_of__author=me).filter(others_visible)
     repost_out = (
         Post.objects.filter(author=me, repost_of__isnull=False, **{})
         .filter(visible_q(me, "repost_of__"))
         .exclude(repost_of__author=me)
     )
-    repost_in = Post.objects.filter(others_visible, repost_of__author=me)
-    reaction_out = Reaction.objects.filter(visible_q(me, "post__"), person=me).exclude(
-        post__author=me
+    repost_in = Post.objects.filter(repost_of__author=me).filter(others_visible)
+    reaction_out = (
+        Reaction.objects.filter(person=me).exclude(post__author=me).filter(visible_q(me, "post__"))
     )
     reaction_in = Reaction.objects.filter(
         person_ok(me, "person"), post__author=me, post__deleted_at__isnull=True
