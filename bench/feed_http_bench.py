@@ -1,4 +1,4 @@
-"""Home feed over HTTP (issue 6): `GET /api/v1/feed` (token) and the home page `/` (session),
+"""Home feed over HTTP (issue 6): `GET /api/kith/v1/feed` (token) and the home page `/` (session),
 20 entries, logged in, driven by `wrk` against several server set-ups.
 
 In a throwaway SQLite `KITH_VAR_DIR` it builds one reader's feed (`feeds_bench.build_feed`:
@@ -174,7 +174,7 @@ def main() -> int:
         script = Path(var_dir) / "bench.lua"
         script.write_text(LUA)
         cases = {
-            "api": ("/api/v1/feed?limit=20", ("Authorization", f"Bearer {token}")),
+            "api": ("/api/kith/v1/feed?limit=20", ("Authorization", f"Bearer {token}")),
             "home": ("/", ("Cookie", f"{settings.SESSION_COOKIE_NAME}={session.session_key}")),
         }
         env = {**os.environ, "KITH_VAR_DIR": var_dir, "KITH_TASK_BACKEND": "immediate"}

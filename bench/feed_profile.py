@@ -1,4 +1,4 @@
-"""Where a home-feed request spends its time: cProfile of `GET /api/v1/feed` and `GET /`
+"""Where a home-feed request spends its time: cProfile of `GET /api/kith/v1/feed` and `GET /`
 (20 entries, logged in) through Django's test client, in-process, after a warm-up.
 
 Builds the same throwaway feed as feed_http_bench.py (feeds_bench.build_feed), then runs
@@ -46,7 +46,7 @@ def main() -> int:
         api = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
         home = Client()
         home.force_login(reader)
-        cases = {"api": (api, "/api/v1/feed?limit=20"), "home": (home, "/")}
+        cases = {"api": (api, "/api/kith/v1/feed?limit=20"), "home": (home, "/")}
         for key in args.paths.split(","):
             client, path = cases[key]
             for _ in range(20):

@@ -11,7 +11,7 @@ In a throwaway SQLite database (a temporary KITH_VAR_DIR) it:
    `home_feed` in Latest and in Conversations mode, with and without the API serialiser:
    the ratio is the cost of ranking;
 3. unless --no-http, starts `kith serve` on a free 127.0.0.1 port and drives
-   `GET /api/v1/feed` (token) and the home page `/` (session cookie) with a small raw-socket
+   `GET /api/kith/v1/feed` (token) and the home page `/` (session cookie) with a small raw-socket
    HTTP/1.1 keep-alive load generator (asyncio; --concurrency connections for --duration s
    after a warm-up), printing requests/s, p50/p99 and the CPU used by the server.
 
@@ -291,10 +291,12 @@ def bench_http(var_dir: str, reader, args) -> None:
                 break
             time.sleep(0.2)
         cases = {
-            "GET /api/v1/feed (latest, 20 entries, token)": (
-                "/api/v1/feed?limit=20", f"Authorization: Bearer {token}\r\n"),
-            "GET /api/v1/feed?mode=conversations (token)": (
-                "/api/v1/feed?mode=conversations&limit=20", f"Authorization: Bearer {token}\r\n"),
+            "GET /api/kith/v1/feed (latest, 20 entries, token)": (
+                "/api/kith/v1/feed?limit=20", f"Authorization: Bearer {token}\r\n"),
+            "GET /api/kith/v1/feed?mode=conversations (token)": (
+                "/api/kith/v1/feed?mode=conversations&limit=20",
+                f"Authorization: Bearer {token}\r\n",
+            ),
             "GET / (home page, Latest, session)": (
                 "/", f"Cookie: {settings.SESSION_COOKIE_NAME}={session.session_key}\r\n"),
         }  # fmt: skip

@@ -3,7 +3,7 @@
 Builds a throwaway demo network in a temporary KITH_VAR_DIR, starts the server on a free
 loopback port, and drives a bounded keep-alive load (asyncio + httpx, fixed concurrency, fixed
 duration after a warm-up, hard cap on requests) against `/@<handle>` and
-`GET /api/v1/people/<handle>`. By default it measures both server variants:
+`GET /api/kith/v1/people/<handle>`. By default it measures both server variants:
 
 - kith:        `kith serve` (kith.asgi: the WSGI app on a fixed a2wsgi thread pool), what
                `kith run` serves;
@@ -44,7 +44,7 @@ ROOT = BENCH_DIR.parent
 VARIANTS = ("kith", "django-asgi")
 ENDPOINTS = {
     "profile": "/@{handle}",
-    "api": "/api/v1/people/{handle}",
+    "api": "/api/kith/v1/people/{handle}",
 }
 # Variables that would point the server away from the throwaway SQLite database or change
 # what is measured; the benchmark always runs on a fresh SQLite demo network.
@@ -290,11 +290,11 @@ async def measure_endpoint(
 
 def fetch_handles(base_url: str) -> list[str]:
     with httpx.Client(base_url=base_url, trust_env=False, timeout=10.0) as client:
-        response = client.get("/api/v1/people", params={"limit": 100})
+        response = client.get("/api/kith/v1/people", params={"limit": 100})
         response.raise_for_status()
         handles = [person["handle"] for person in response.json()]
     if not handles:
-        raise RuntimeError("/api/v1/people returned nobody: is the demo network loaded?")
+        raise RuntimeError("/api/kith/v1/people returned nobody: is the demo network loaded?")
     return handles
 
 

@@ -10,7 +10,7 @@ In a throwaway SQLite database (a temporary KITH_VAR_DIR) it:
    and the whole thing encoded with orjson, as a stranger (who sees the public replies) and
    as the thread's author;
 3. unless --no-http, starts `kith serve` on a free 127.0.0.1 port against the same database
-   and times `GET /api/v1/posts/<root>/context` one request at a time (httpx, keep-alive).
+   and times `GET /api/kith/v1/posts/<root>/context` one request at a time (httpx, keep-alive).
 
 Usage:  .venv/bin/python bench/posts_bench.py [--posts 500] [--replies 1000] [--runs 30]
 No timing is asserted: it only reports.
@@ -180,7 +180,7 @@ def bench_http(var_dir: str, root_id: int, runs: int) -> list[dict]:
                     if client.get("/healthz").status_code == 200:
                         break
                 time.sleep(0.2)
-            path = f"/api/v1/posts/{root_id}/context"
+            path = f"/api/kith/v1/posts/{root_id}/context"
             for _ in range(3):  # warm-up
                 client.get(path).raise_for_status()
             samples = []
@@ -189,7 +189,9 @@ def bench_http(var_dir: str, root_id: int, runs: int) -> list[dict]:
                 response = client.get(path)
                 samples.append((time.perf_counter() - start) * 1000)
                 response.raise_for_status()
-            results.append(report("GET /api/v1/posts/<root>/context over HTTP, anonymous", samples))
+            results.append(
+                report("GET /api/kith/v1/posts/<root>/context over HTTP, anonymous", samples)
+            )
     finally:
         proc.terminate()
         try:

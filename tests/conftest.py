@@ -101,7 +101,7 @@ def api(client):
         if json is not None:
             kwargs["data"] = jsonlib.dumps(json)
             kwargs["content_type"] = "application/json"
-        return getattr(client, method.lower())(f"/api/v1{path}", **kwargs)
+        return getattr(client, method.lower())(f"/api/kith/v1{path}", **kwargs)
 
     return call
 

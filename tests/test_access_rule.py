@@ -32,7 +32,7 @@ def test_profile_endpoints_make_a_bounded_number_of_queries(
     client.force_login(bob)
     # session + person + relationship + fields + interests, whatever the card's size
     with django_assert_max_num_queries(6):
-        assert client.get("/api/v1/people/alice").status_code == 200
+        assert client.get("/api/kith/v1/people/alice").status_code == 200
     # the page adds the follow/safety boxes: the standing (one query) and attention figures,
     # and the first page of posts (one query when there are none; pinned in tests/web), and
     # the unread notifications badge in the navigation (one query)

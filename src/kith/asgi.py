@@ -3,7 +3,7 @@
 Django's own ASGI handler runs each sync view on a fresh thread, which opens a new database
 connection per request (DESIGN.md §7). Instead the WSGI app runs on a fixed pool of threads
 (a2wsgi), so each thread keeps its connection. The live event stream (`/live/events`,
-`/api/v1/streaming`) never reaches that pool: `kith.live.asgi.LiveRouter` answers it with a
+`/api/kith/v1/streaming`) never reaches that pool: `kith.live.asgi.LiveRouter` answers it with a
 native async handler, so an open stream holds no thread.
 """
 

@@ -7,6 +7,6 @@ admin.site.site_header = "Kith administration"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("api/", api.urls),
+    path("api/kith/", api.urls),
     path("", include("kith.web.urls")),
 ]

@@ -17,11 +17,11 @@ def test_me_requires_a_token(api, db):
     "header", ["Bearer kith_nope", "Bearer ", "Basic YWxpY2U6eA==", "Bearer " + "x" * 500]
 )
 def test_bad_token_is_401(client, alice, header):
-    response = client.get("/api/v1/me", headers={"Authorization": header})
+    response = client.get("/api/kith/v1/me", headers={"Authorization": header})
     assert response.status_code == 401
     assert response.json()["error"] == "invalid_token"
     # A bad token is refused even where anonymous reading is allowed.
-    response = client.get("/api/v1/people/alice", headers={"Authorization": header})
+    response = client.get("/api/kith/v1/people/alice", headers={"Authorization": header})
     assert response.status_code == 401
 
 
@@ -92,7 +92,7 @@ def test_patch_me_bad_input_changes_nothing(api, alice, token_for, payload, fiel
 
 def test_malformed_json_is_a_4xx(client, alice, token_for):
     response = client.patch(
-        "/api/v1/me",
+        "/api/kith/v1/me",
         data="{not json",
         content_type="application/json",
         headers={"Authorization": f"Bearer {token_for(alice)}"},
@@ -185,15 +185,15 @@ def test_session_auth_needs_csrf_for_writes(db, alice):
 
     client = Client(enforce_csrf_checks=True)
     client.force_login(alice)
-    assert client.get("/api/v1/me").status_code == 200
-    response = client.patch("/api/v1/me", data='{"bio": "x"}', content_type="application/json")
+    assert client.get("/api/kith/v1/me").status_code == 200
+    response = client.patch("/api/kith/v1/me", data='{"bio": "x"}', content_type="application/json")
     assert response.status_code == 403
     assert Person.objects.get(pk=alice.pk).bio == ""
 
 
 def test_openapi_and_offline_docs(client, db):
-    schema = client.get("/api/openapi.json").json()
-    assert "/api/v1/people/{handle}" in schema["paths"]
-    assert "/api/v1/me/card" in schema["paths"]
-    docs = client.get("/api/docs").content.decode()
+    schema = client.get("/api/kith/openapi.json").json()
+    assert "/api/kith/v1/people/{handle}" in schema["paths"]
+    assert "/api/kith/v1/me/card" in schema["paths"]
+    docs = client.get("/api/kith/docs").content.decode()
     assert "/static/ninja/swagger-ui-bundle.js" in docs and "cdn" not in docs.lower()

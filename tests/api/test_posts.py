@@ -333,7 +333,7 @@ def test_helpful_and_used_it(api, alice, bob, carol, tokens):
     assert stories() == ["Told a friend"]
     page = api("GET", f"/posts/{post.pk}/stories?limit=1", token=tokens(alice))
     assert [s["story"] for s in ok(page)] == ["Told a friend"] and 'rel="next"' in page["Link"]
-    next_url = page["Link"].split(">")[0].lstrip("<").replace("http://testserver/api/v1", "")
+    next_url = page["Link"].split(">")[0].lstrip("<").replace("http://testserver/api/kith/v1", "")
     assert [s["story"] for s in ok(api("GET", next_url, token=tokens(alice)))] == ["Glazed 3 pots"]
 
     error(
@@ -352,7 +352,7 @@ def test_tag_posts_and_person_posts_page_with_max_id(api, alice, carol, tokens):
     newest_first = [str(p.pk) for p in reversed(posts)]
     first = api("GET", "/tags/Kilns/posts?limit=2")
     assert [p["id"] for p in ok(first)] == [str(reply.pk), *newest_first[:1]]
-    assert first["Link"].startswith("<http://testserver/api/v1/tags/Kilns/posts?")
+    assert first["Link"].startswith("<http://testserver/api/kith/v1/tags/Kilns/posts?")
     assert f"max_id={newest_first[0]}" in first["Link"]
     mine = api("GET", "/people/alice/posts?limit=3", token=tokens(carol))
     assert [p["id"] for p in ok(mine)] == newest_first[:3]
@@ -394,7 +394,7 @@ def test_bad_posts_are_refused_and_nothing_is_written(
 
 def test_not_json_is_refused(api, alice, tokens, client):
     response = client.post(
-        "/api/v1/posts",
+        "/api/kith/v1/posts",
         data="body=hi",
         content_type="application/x-www-form-urlencoded",
         headers={"Authorization": f"Bearer {tokens(alice)}"},

@@ -15,10 +15,10 @@ WEB = [
     ("post", "/archives/{id}/delete"),
 ]
 API = [
-    ("get", "/api/v1/archives/{id}"),
-    ("get", "/api/v1/archives/{id}/figures"),
-    ("get", "/api/v1/archives/{id}/comparison"),
-    ("delete", "/api/v1/archives/{id}"),
+    ("get", "/api/kith/v1/archives/{id}"),
+    ("get", "/api/kith/v1/archives/{id}/figures"),
+    ("get", "/api/kith/v1/archives/{id}/comparison"),
+    ("delete", "/api/kith/v1/archives/{id}"),
 ]
 
 
@@ -83,14 +83,14 @@ def test_lists_show_only_ones_own_archives(client, archive, viewer, token_for):
     client.force_login(viewer)
     assert str(archive.pk) not in client.get("/archives/").content.decode()
     headers = {"Authorization": f"Bearer {token_for(viewer)}"}
-    assert client.get("/api/v1/archives", headers=headers).json() == []
+    assert client.get("/api/kith/v1/archives", headers=headers).json() == []
 
 
 def test_a_missing_or_malformed_id_is_the_same_404(client, alice, archive):
     client.force_login(alice)
     for bad in ("0", "abc", "99999999999999999999", str(archive.pk + 1)):
         assert client.get(f"/archives/{bad}/").status_code == 404
-        assert client.get(f"/api/v1/archives/{bad}").status_code == 404
+        assert client.get(f"/api/kith/v1/archives/{bad}").status_code == 404
 
 
 def test_surfaces_reach_archives_only_through_the_access_module():

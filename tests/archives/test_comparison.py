@@ -37,7 +37,7 @@ def test_the_comparison_on_the_web_and_in_the_api(client, alice, bob, token_for,
     assert "On Kith: 1 connection, talked with 0." in page
     assert "Side by side" in page
     headers = {"Authorization": f"Bearer {token_for(alice)}"}
-    body = client.get(f"/api/v1/archives/{archive.pk}/comparison", headers=headers).json()
+    body = client.get(f"/api/kith/v1/archives/{archive.pk}/comparison", headers=headers).json()
     assert body["archive"].startswith("On X: 6 posts")
     assert body["kith"] == "On Kith: 1 connection, talked with 0."
     assert body["rows"][0] == {"label": "Mutual follows / connections", "archive": 3, "kith": 1}

@@ -119,28 +119,28 @@ def test_api_upload_status_figures_delete(
     upload = SimpleUploadedFile("twitter.zip", _zip_bytes(tmp_path, "x"))
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            "/api/v1/archives", {"network": "x", "file": upload}, headers=headers
+            "/api/kith/v1/archives", {"network": "x", "file": upload}, headers=headers
         )
     assert response.status_code == 202, response.content
     body = response.json()
     assert body["network"] == "x" and body["file_name"] == "twitter.zip"
-    status = client.get(f"/api/v1/archives/{body['id']}", headers=headers).json()
+    status = client.get(f"/api/kith/v1/archives/{body['id']}", headers=headers).json()
     assert status["status"] == "done" and status["progress"] == 100
     assert (
         status["headline"] == "On X: 6 posts (2 replies, 1 repost), following 4, messaged 1 person."
     )
-    figures = client.get(f"/api/v1/archives/{body['id']}/figures", headers=headers).json()
+    figures = client.get(f"/api/kith/v1/archives/{body['id']}/figures", headers=headers).json()
     assert (figures["posts"], figures["replies"], figures["reposts"]) == (3, 2, 1)
     assert figures["talked_with"][0] == {"who": "700", "messages": 2, "replies": 0}
     again = client.post(
-        "/api/v1/archives",
+        "/api/kith/v1/archives",
         {"network": "x", "file": SimpleUploadedFile("copy.zip", _zip_bytes(tmp_path, "x"))},
         headers=headers,
     )
     assert again.status_code == 200 and again.json()["id"] == body["id"]
-    listed = client.get("/api/v1/archives", headers=headers).json()
+    listed = client.get("/api/kith/v1/archives", headers=headers).json()
     assert [a["id"] for a in listed] == [body["id"]]
-    assert client.delete(f"/api/v1/archives/{body['id']}", headers=headers).status_code == 204
+    assert client.delete(f"/api/kith/v1/archives/{body['id']}", headers=headers).status_code == 204
     assert stored() == NOTHING
 
 
@@ -150,10 +150,10 @@ def test_api_figures_of_an_archive_not_yet_imported_is_a_conflict(
     headers = {"Authorization": f"Bearer {token_for(alice)}"}
     upload = SimpleUploadedFile("export.zip", _zip_bytes(tmp_path))
     body = client.post(
-        "/api/v1/archives", {"network": "linkedin", "file": upload}, headers=headers
+        "/api/kith/v1/archives", {"network": "linkedin", "file": upload}, headers=headers
     ).json()
     assert body["status"] == "pending"
-    response = client.get(f"/api/v1/archives/{body['id']}/figures", headers=headers)
+    response = client.get(f"/api/kith/v1/archives/{body['id']}/figures", headers=headers)
     assert response.status_code == 409
 
 
@@ -165,7 +165,7 @@ def test_api_upload_bad_input(client, alice, token_for, data, status):
     headers = {"Authorization": f"Bearer {token_for(alice)}"}
     if data.get("network") == "myspace":
         data = {**data, "file": SimpleUploadedFile("a.zip", b"PK")}
-    response = client.post("/api/v1/archives", data, headers=headers)
+    response = client.post("/api/kith/v1/archives", data, headers=headers)
     assert response.status_code == status
     assert stored() == NOTHING
 
@@ -174,17 +174,19 @@ def test_api_upload_too_large_is_413(client, alice, token_for, settings):
     settings.KITH_ARCHIVE_MAX_UPLOAD_BYTES = 10
     headers = {"Authorization": f"Bearer {token_for(alice)}"}
     upload = SimpleUploadedFile("a.zip", b"PK" + b"\0" * 20)
-    response = client.post("/api/v1/archives", {"network": "x", "file": upload}, headers=headers)
+    response = client.post(
+        "/api/kith/v1/archives", {"network": "x", "file": upload}, headers=headers
+    )
     assert response.status_code == 413
     assert stored() == NOTHING
 
 
 def test_openapi_describes_the_archive_endpoints(client, db):
-    paths = client.get("/api/openapi.json").json()["paths"]
-    assert set(paths["/api/v1/archives"]) == {"get", "post"}
-    assert set(paths["/api/v1/archives/{archive_id}"]) == {"get", "delete"}
-    assert "get" in paths["/api/v1/archives/{archive_id}/figures"]
-    assert "get" in paths["/api/v1/archives/{archive_id}/comparison"]
+    paths = client.get("/api/kith/openapi.json").json()["paths"]
+    assert set(paths["/api/kith/v1/archives"]) == {"get", "post"}
+    assert set(paths["/api/kith/v1/archives/{archive_id}"]) == {"get", "delete"}
+    assert "get" in paths["/api/kith/v1/archives/{archive_id}/figures"]
+    assert "get" in paths["/api/kith/v1/archives/{archive_id}/comparison"]
 
 
 def test_web_upload_of_connections_csv_alone(client, alice, django_capture_on_commit_callbacks):

@@ -163,19 +163,19 @@ def test_the_api_serves_the_light_path_in_a_fixed_number_of_queries(
 ):
     token = token_for(bob)
     headers = {"Authorization": f"Bearer {token}"}
-    assert client.get("/api/v1/feed", headers=headers).status_code == 200  # warms the cache
+    assert client.get("/api/kith/v1/feed", headers=headers).status_code == 200  # warms the cache
 
     with CaptureQueriesContext(connection) as queries:
-        client.get("/api/v1/feed", headers=headers)
+        client.get("/api/kith/v1/feed", headers=headers)
     small = len(queries)
     # token, filters, entries, posts (access rule), three for relevance (bob marked a post
     # helpful: he has an interest vector), reactions, reposts; the fragments are cached
     assert small == 9, "\n".join(q["sql"][:60] for q in queries.captured_queries)
     for i in range(12):
         fanned(actions.post_publish, author=alice, body=f"More {i}")
-    client.get("/api/v1/feed", headers=headers)
+    client.get("/api/kith/v1/feed", headers=headers)
     with CaptureQueriesContext(connection) as queries:
-        client.get("/api/v1/feed", headers=headers)
+        client.get("/api/kith/v1/feed", headers=headers)
     assert len(queries) == small, [q["sql"][:80] for q in queries.captured_queries]
 
 

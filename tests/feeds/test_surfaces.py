@@ -162,7 +162,7 @@ def test_feed_pages_in_the_api(api, alice, bob, fanned, token):
     first = api("GET", "/feed?limit=3", token=token(bob))
     assert len(ok(first)) == 3
     next_url = first["Link"].split("<")[1].split(">")[0]
-    assert len(ok(api("GET", next_url.split("/api/v1")[1], token=token(bob)))) == 2
+    assert len(ok(api("GET", next_url.split("/api/kith/v1")[1], token=token(bob)))) == 2
     ranked = api("GET", "/feed?mode=conversations&limit=4", token=token(bob))
     assert "page=2" in ranked["Link"]
 
@@ -226,9 +226,9 @@ def test_answer_offers_and_follow_settings_in_the_api(api, alice, bob, carol, to
 
 
 def test_openapi_describes_the_feed(client, db):
-    schema = client.get("/api/openapi.json").json()
-    assert "/api/v1/feed" in schema["paths"]
-    assert "/api/v1/lists/{list_id}/feed" in schema["paths"]
+    schema = client.get("/api/kith/openapi.json").json()
+    assert "/api/kith/v1/feed" in schema["paths"]
+    assert "/api/kith/v1/lists/{list_id}/feed" in schema["paths"]
 
 
 # --- Query counts -----------------------------------------------------------------------------

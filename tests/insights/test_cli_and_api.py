@@ -140,12 +140,12 @@ def test_api_needs_a_token(api):
 
 
 def test_openapi_describes_the_insights_endpoints(client):
-    paths = client.get("/api/openapi.json").json()["paths"]
+    paths = client.get("/api/kith/openapi.json").json()["paths"]
     for path in (
-        "/api/v1/insights",
-        "/api/v1/insights/export.json",
-        "/api/v1/insights/export.csv",
-        "/api/v1/insights/{key}",
+        "/api/kith/v1/insights",
+        "/api/kith/v1/insights/export.json",
+        "/api/kith/v1/insights/export.csv",
+        "/api/kith/v1/insights/{key}",
     ):
         assert path in paths
 

@@ -110,7 +110,9 @@ def test_heartbeat_comments_keep_the_stream_open(uvicorn_server, alice, settings
 
 
 def test_the_api_streaming_path_is_the_same_stream(uvicorn_server, alice):
-    with open_stream(uvicorn_server.url + "/api/v1/streaming", headers=bearer(alice)) as stream:
+    with open_stream(
+        uvicorn_server.url + "/api/kith/v1/streaming", headers=bearer(alice)
+    ) as stream:
         live.publish([alice.pk], "notification", {"unread": 1})
         assert stream.next_event().json() == {"unread": 1}
 

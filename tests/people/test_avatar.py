@@ -29,7 +29,7 @@ def upload(data: bytes, name="avatar.jpg", content_type="image/jpeg"):
 def test_avatar_is_normalised_and_stripped(api, alice, token_for, client):
     token = token_for(alice)
     response = client.post(
-        "/api/v1/me/avatar",
+        "/api/kith/v1/me/avatar",
         {"avatar": upload(jpeg_with_exif())},
         headers={"Authorization": f"Bearer {token}"},
     )
@@ -61,7 +61,9 @@ def test_bad_avatars_are_refused_and_change_nothing(
     token = token_for(alice)
     files_before = _stored_avatars()
     response = client.post(
-        "/api/v1/me/avatar", {"avatar": upload(data)}, headers={"Authorization": f"Bearer {token}"}
+        "/api/kith/v1/me/avatar",
+        {"avatar": upload(data)},
+        headers={"Authorization": f"Bearer {token}"},
     )
     assert response.status_code in (400, 422), response.content
     assert message in response.content.decode()

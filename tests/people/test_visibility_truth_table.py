@@ -28,7 +28,7 @@ def _viewer(name, alice, bob, carol, staff):
 def _fetch(surface, viewer, client, token_for):
     if surface == "api":
         headers = {"Authorization": f"Bearer {token_for(viewer)}"} if viewer else {}
-        return client.get("/api/v1/people/alice", headers=headers)
+        return client.get("/api/kith/v1/people/alice", headers=headers)
     if viewer:
         client.force_login(viewer)
     return client.get("/@alice" if surface == "page" else "/@alice/card")
@@ -53,7 +53,7 @@ def test_field_shows_exactly_where_allowed(
 @pytest.mark.parametrize("surface", SURFACES)
 def test_api_lists_only_visible_levels(surface, alice, bob, client, token_for):
     response = client.get(
-        "/api/v1/people/alice", headers={"Authorization": f"Bearer {token_for(bob)}"}
+        "/api/kith/v1/people/alice", headers={"Authorization": f"Bearer {token_for(bob)}"}
     )
     levels = {f["visibility"] for f in response.json()["fields"]}
     assert levels == {"public", "connections"}
@@ -73,7 +73,7 @@ def test_unconfirmed_person_is_missing_everywhere_but_to_themself(surface, db, c
 def _fetch_handle(surface, handle, viewer, client, token_for):
     if surface == "api":
         headers = {"Authorization": f"Bearer {token_for(viewer)}"} if viewer else {}
-        return client.get(f"/api/v1/people/{handle}", headers=headers)
+        return client.get(f"/api/kith/v1/people/{handle}", headers=headers)
     client.logout()
     if viewer:
         client.force_login(viewer)
@@ -82,7 +82,7 @@ def _fetch_handle(surface, handle, viewer, client, token_for):
 
 def test_missing_and_forbidden_look_the_same(db, client):
     make_person("hidden", confirmed=False)
-    missing = client.get("/api/v1/people/nobody")
-    forbidden = client.get("/api/v1/people/hidden")
+    missing = client.get("/api/kith/v1/people/nobody")
+    forbidden = client.get("/api/kith/v1/people/hidden")
     assert missing.status_code == forbidden.status_code == 404
     assert missing.json() == forbidden.json()

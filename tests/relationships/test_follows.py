@@ -239,7 +239,7 @@ def test_api_session_writes_need_csrf(alice, carol):
 
     client = Client(enforce_csrf_checks=True)
     client.force_login(carol)
-    response = client.post("/api/v1/people/alice/follow")
+    response = client.post("/api/kith/v1/people/alice/follow")
     assert response.status_code == 403
     assert not Follow.objects.exists()
 

@@ -53,7 +53,7 @@ def _get(client, token_for, viewer, surface, path):
     client.logout()
     if surface == "api":
         headers = {"Authorization": f"Bearer {token_for(viewer)}"} if viewer else {}
-        return client.get(f"/api/v1{path}", headers=headers)
+        return client.get(f"/api/kith/v1{path}", headers=headers)
     if viewer:
         client.force_login(viewer)
     return client.get(path)

@@ -46,7 +46,7 @@ def test_api_people_to_meet_link_to_the_invitation_flow(api, client, network, to
     assert dana["mutual_connections"] == 1 and dana["mutuals"][0]["handle"] == "bob"
     assert dana["meet"] == {
         "way": "invite",
-        "invitation_endpoint": "/api/v1/people/dana/invitations",
+        "invitation_endpoint": "/api/kith/v1/people/dana/invitations",
         "web_url": "http://testserver/@dana/invite/",
     }
     assert "1 mutual connection" in dana["reason"]

@@ -121,14 +121,14 @@ def test_tokens_are_shown_once_and_revocable(client, alice):
     response = client.post("/settings/tokens/", {"name": "my script"})
     plaintext = re.search(r'data-testid="new-token">([^<]+)<', response.content.decode()).group(1)
     assert (
-        client.get("/api/v1/me", headers={"Authorization": f"Bearer {plaintext}"}).status_code
+        client.get("/api/kith/v1/me", headers={"Authorization": f"Bearer {plaintext}"}).status_code
         == 200
     )
     assert plaintext not in client.get("/settings/tokens/").content.decode()
     token = AccessToken.objects.get()
     client.post(f"/settings/tokens/{token.pk}/revoke/")
     assert (
-        client.get("/api/v1/me", headers={"Authorization": f"Bearer {plaintext}"}).status_code
+        client.get("/api/kith/v1/me", headers={"Authorization": f"Bearer {plaintext}"}).status_code
         == 401
     )
     assert client.post("/settings/tokens/", {"name": ""}).status_code == 400

@@ -1,4 +1,5 @@
-"""The native JSON API: /api/v1/…, described at /api/openapi.json, browsable at /api/docs."""
+"""The native JSON API: /api/kith/v1/…, described at /api/kith/openapi.json, browsable at
+/api/kith/docs. (/api/v1/ and /api/v2/ belong to the Mastodon-compatible API, kith.mastodon.)"""
 
 from __future__ import annotations
 

@@ -19,7 +19,7 @@ from django.conf import settings
 from kith.live.access import visible_only
 from kith.live.broker import RESYNC, Broker, Event, get_broker, resync_event
 
-STREAM_PATHS = frozenset({"/live/events", "/api/v1/streaming", "/api/v1/streaming/"})
+STREAM_PATHS = frozenset({"/live/events", "/api/kith/v1/streaming", "/api/kith/v1/streaming/"})
 RETRY_MS = 3000
 
 

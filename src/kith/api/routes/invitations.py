@@ -153,7 +153,7 @@ def intro_call_dict(call) -> dict:
         "sequence": call.sequence,
         "expires_at": call.expires_at,
         "ics_url": (
-            f"{settings.BASE_URL}/api/v1/intro-calls/{call.pk}/invite.ics"
+            f"{settings.BASE_URL}/api/kith/v1/intro-calls/{call.pk}/invite.ics"
             if call.starts_at
             else None
         ),

@@ -1,8 +1,8 @@
 """Direct messages in the native API: threads, messages, message requests, unread counts.
 
 Only participants see a thread (anyone else: 404, as for a thread that does not exist).
-New messages also arrive on the live stream (`GET /api/v1/streaming`, event `message`).
-Images: upload drafts with `POST /api/v1/media`, then send their ids as `media_ids`.
+New messages also arrive on the live stream (`GET /api/kith/v1/streaming`, event `message`).
+Images: upload drafts with `POST /api/kith/v1/media`, then send their ids as `media_ids`.
 """
 
 from __future__ import annotations

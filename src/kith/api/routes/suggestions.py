@@ -95,8 +95,9 @@ def _reason(s) -> str:
 def suggested_people(request, limit: int = Query(10, ge=1, le=SUGGESTIONS_MAX)):
     """People with your interests and your connections' connections; never followed for you.
 
-    Each comes with how to meet them: an invitation (`POST /api/v1/people/{handle}/invitations`),
-    which becomes an intro call first where their policy asks for one.
+    Each comes with how to meet them: an invitation
+    (`POST /api/kith/v1/people/{handle}/invitations`), which becomes an intro call first
+    where their policy asks for one.
     """
     suggestions = people_to_meet(request.auth, limit=limit)
     return json_response(
@@ -111,7 +112,7 @@ def suggested_people(request, limit: int = Query(10, ge=1, le=SUGGESTIONS_MAX)):
                     "reason": _reason(s),
                     "meet": {
                         "way": s.way_to_meet,
-                        "invitation_endpoint": f"/api/v1/people/{s.person.handle}/invitations",
+                        "invitation_endpoint": f"/api/kith/v1/people/{s.person.handle}/invitations",
                         "web_url": settings.BASE_URL
                         + reverse("invite", kwargs={"handle": s.person.handle}),
                     },
