@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "kith.communities",
     "kith.insights",
     "kith.archives",
+    "kith.mastodon",
     "kith.api",
     "kith.web",
 ]
