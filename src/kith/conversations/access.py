@@ -498,3 +498,31 @@ def annotate_light(viewer, posts: list[Post]) -> list[Post]:
         post.viewer_reposted = post.pk in reposted
         post.quote_state = ""
     return posts
+
+
+def visible_ids(viewer, post_ids: Iterable[int]) -> set[int]:
+    """Return those of `post_ids` that `viewer` may see (one query): for surfaces that show
+    a post inside another (a repost's original), whose own visibility may have narrowed
+    since it was shared."""
+    ids = set(post_ids)
+    if not ids:
+        return set()
+    return set(visible_posts(viewer).filter(pk__in=list(ids)).values_list("pk", flat=True))
+
+
+def posts_for_status_fragments(post_ids: Iterable[int]) -> list[Post]:
+    """Return posts `post_ids` with what the Mastodon API's cached part of a Status needs
+    (author, hashtags, mentioned people, the replied-to post's author as
+    `reply_author_id`): three queries. As `posts_for_fragments`: only for ids the caller
+    loaded through the access rule for the viewer."""
+    from django.db.models import F, Prefetch
+
+    return list(
+        Post.objects.filter(pk__in=list(post_ids))
+        .select_related("author")
+        .annotate(reply_author_id=F("in_reply_to__author_id"))
+        .prefetch_related(
+            "hashtags",
+            Prefetch("mentions", Mention.objects.select_related("person").order_by("id")),
+        )
+    )

@@ -166,6 +166,11 @@ def filter_match(filters: list[KeywordFilter], post: Post) -> KeywordFilter | No
     return found
 
 
+def filters_matching(filters: list[KeywordFilter], text: str) -> list[KeywordFilter]:
+    """Return every one of `filters` that `text` (a post's body and warning) matches."""
+    return [f for f in filters if _pattern(f.phrase, f.whole_word).search(text)]
+
+
 def apply_filters(filters, items: list[FeedItem]) -> tuple[list[FeedItem], int]:
     """Drop the items a hide filter matches and mark the ones a warn filter matches."""
     if not filters:

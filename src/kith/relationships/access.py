@@ -167,6 +167,7 @@ class Standing:
     muting: bool = False
     muted_until: datetime | None = None  # None with `muting` means until unmuted
     note: str = ""
+    hide_reposts: bool = False  # the viewer's follow leaves the person's reposts out
 
     @property
     def following(self) -> bool:
@@ -208,17 +209,24 @@ def standing_between(viewer, person) -> Standing:
     """
     if viewer is None or not getattr(viewer, "is_authenticated", False) or viewer.pk == person.pk:
         return Standing()
+    return standings_between(viewer, [person.pk]).get(person.pk, Standing())
+
+
+def standings_between(viewer, person_ids) -> dict[int, Standing]:
+    """Return `standing_between` for many people at once, by id (one query); people the
+    viewer has nothing with, the viewer themselves and unknown ids get an empty Standing."""
     from kith.people.models import Person
 
+    ids = set(person_ids)
+    if viewer is None or not getattr(viewer, "is_authenticated", False) or not ids:
+        return {person_id: Standing() for person_id in ids}
     mute = active_mutes(viewer).filter(muted=OuterRef("pk"))
-    row = (
-        Person.objects.filter(pk=person.pk)
+    follow = Follow.objects.filter(follower=viewer, target_person=OuterRef("pk"))
+    rows = (
+        Person.objects.filter(pk__in=ids - {viewer.pk})
         .annotate(
-            follow_status=Subquery(
-                Follow.objects.filter(follower=viewer, target_person=OuterRef("pk")).values(
-                    "status"
-                )[:1]
-            ),
+            follow_status=Subquery(follow.values("status")[:1]),
+            hide_reposts=Subquery(follow.values("hide_reposts")[:1]),
             followed_by_status=Subquery(
                 Follow.objects.filter(follower=OuterRef("pk"), target_person=viewer).values(
                     "status"
@@ -231,12 +239,42 @@ def standing_between(viewer, person) -> Standing:
                 PersonNote.objects.filter(author=viewer, subject=OuterRef("pk")).values("body")[:1]
             ),
         )
-        .values("follow_status", "followed_by_status", "blocking", "muting", "muted_until", "note")
-        .first()
+        .values_list(
+            "pk",
+            "follow_status",
+            "hide_reposts",
+            "followed_by_status",
+            "blocking",
+            "muting",
+            "muted_until",
+            "note",
+        )
     )
-    if row is None:
-        return Standing()
-    return Standing(**{**row, "note": row["note"] or ""})
+    found = {person_id: Standing() for person_id in ids}
+    for pk, status, hide, by_status, blocking, muting, until, note in rows:
+        found[pk] = Standing(
+            follow_status=status,
+            followed_by_status=by_status,
+            blocking=blocking,
+            muting=muting,
+            muted_until=until,
+            note=note or "",
+            hide_reposts=bool(hide),
+        )
+    return found
+
+
+def connections_with(viewer, person_ids) -> dict[int, Connection]:
+    """Return `viewer`'s connections to those of `person_ids` they are connected to, by the
+    other person's id (one query)."""
+    ids = set(person_ids)
+    if viewer is None or not getattr(viewer, "is_authenticated", False) or not ids:
+        return {}
+    rows = Connection.objects.filter(
+        Q(person_a_id=viewer.pk, person_b_id__in=ids)
+        | Q(person_b_id=viewer.pk, person_a_id__in=ids)
+    )
+    return {connection.other(viewer.pk): connection for connection in rows}
 
 
 def follows_of(person) -> QuerySet[Follow]:
@@ -300,3 +338,21 @@ def note_of(author, subject) -> str:
         .first()
         or ""
     )
+
+
+def open_invitations_with(viewer, person_ids) -> dict[int, str]:
+    """Return, by the other person's id, "sent" or "received" for each open invitation
+    between `viewer` and those of `person_ids` (one query; only the viewer's own)."""
+    ids = set(person_ids)
+    if viewer is None or not getattr(viewer, "is_authenticated", False) or not ids:
+        return {}
+    rows = Invitation.objects.filter(
+        Q(sender_id=viewer.pk, recipient_id__in=ids) | Q(recipient_id=viewer.pk, sender_id__in=ids),
+        status__in=OPEN_INVITATION_STATUSES,
+    ).values_list("sender_id", "recipient_id")
+    return {
+        (recipient if sender == viewer.pk else sender): (
+            "sent" if sender == viewer.pk else "received"
+        )
+        for sender, recipient in rows
+    }
