@@ -141,11 +141,17 @@ def recent_changes_visible_to(viewer, person_ids) -> dict:
     return latest
 
 
-def people_with_counts(person_ids) -> dict[int, Person]:
-    """Return, by id, the people `person_ids` the caller already may show, with what a
-    profile counts (one query, whatever the number of people):
+def people_by_ids(person_ids) -> dict[int, Person]:
+    """Return, by id, the people `person_ids` that the caller already may show (authors of
+    posts it loaded through the access rule, people in a relationship list): one query."""
+    return {person.pk: person for person in Person.objects.filter(pk__in=list(set(person_ids)))}
 
-    - `posts_count`: their live public posts and reposts; `last_post_at`: the newest one's time;
+
+def profile_counts(person_ids) -> dict[int, dict]:
+    """Return, by id, what a profile counts of the people `person_ids` (one query, whatever
+    their number):
+
+    - `posts_count`: their live public posts and reposts; `last_post_at`: the newest one's;
     - `followers_count`: the active people who follow them or are connected to them (a
       connection is a follow both ways), each once; `following_count`: the other way round.
 
@@ -172,10 +178,14 @@ def people_with_counts(person_ids) -> dict[int, Person]:
     public = Post.objects.filter(
         author_id=OuterRef("pk"), deleted_at__isnull=True, visibility=PostVisibility.PUBLIC
     )
-    people = Person.objects.filter(pk__in=list(set(person_ids))).annotate(
-        posts_count=count(public),
-        last_post_at=Subquery(public.order_by("-id").values("created_at")[:1]),
-        followers_count=count(active.filter(followers | connected)),
-        following_count=count(active.filter(following | connected)),
+    rows = (
+        Person.objects.filter(pk__in=list(set(person_ids)))
+        .annotate(
+            posts_count=count(public),
+            last_post_at=Subquery(public.order_by("-id").values("created_at")[:1]),
+            followers_count=count(active.filter(followers | connected)),
+            following_count=count(active.filter(following | connected)),
+        )
+        .values("pk", "posts_count", "last_post_at", "followers_count", "following_count")
     )
-    return {person.pk: person for person in people}
+    return {row.pop("pk"): row for row in rows}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.core.cache import cache
 from django.utils.html import escape
 
 from kith.core.text import sanitise_html
@@ -20,10 +21,9 @@ from kith.mastodon.entities.common import (
     iso,
     iso_date,
     iso_midnight,
-    sid,
     text_html,
 )
-from kith.people.access import people_with_counts, visible_fields_of_many
+from kith.people.access import people_by_ids, profile_counts, visible_fields_of_many
 from kith.people.models import ContactField, FieldKind, Person
 from kith.relationships.access import (
     ANONYMOUS,
@@ -77,7 +77,7 @@ def field_entity(field: ContactField, *, source: bool = False) -> dict:
     }
 
 
-def _base(person: Person, fields: list[ContactField]) -> dict:
+def _base(person: Person, fields: list[ContactField], counts: dict) -> dict:
     avatar = absolute(person.avatar_url) if person.avatar else absolute(MISSING_AVATAR)
     url = profile_url(person)
     return {
@@ -104,20 +104,52 @@ def _base(person: Person, fields: list[ContactField]) -> dict:
         "roles": [],
         "memorial": False,
         "created_at": iso_midnight(person.date_joined),
-        "last_status_at": iso_date(person.last_post_at),
-        "statuses_count": person.posts_count,
-        "followers_count": person.followers_count,
-        "following_count": person.following_count,
+        "last_status_at": counts["last_status_at"],
+        "statuses_count": counts["statuses_count"],
+        "followers_count": counts["followers_count"],
+        "following_count": counts["following_count"],
     }
+
+
+COUNTS_SECONDS = 60
+
+
+def counts_key(person_id: int) -> str:
+    return f"mastodon-account-counts:{person_id}"
+
+
+def account_counts(person_ids: Iterable[int]) -> dict[int, dict]:
+    """Return the counts of an Account (statuses, followers, following, last status day)
+    by person id: from the shared cache, where they stay up to `COUNTS_SECONDS` (counting
+    is the costly part of an Account, and Mastodon's counts are eventually consistent too);
+    the missing ones in one query (`people.access.profile_counts`)."""
+    ids = set(person_ids)
+    cached = cache.get_many([counts_key(pk) for pk in ids])
+    found = {pk: cached[counts_key(pk)] for pk in ids if counts_key(pk) in cached}
+    missing = ids - set(found)
+    if missing:
+        built = {
+            pk: {
+                "statuses_count": row["posts_count"],
+                "followers_count": row["followers_count"],
+                "following_count": row["following_count"],
+                "last_status_at": iso_date(row["last_post_at"]),
+            }
+            for pk, row in profile_counts(missing).items()
+        }
+        cache.set_many({counts_key(pk): value for pk, value in built.items()}, COUNTS_SECONDS)
+        found.update(built)
+    return found
 
 
 def account_bases(person_ids: Iterable[int]) -> dict[int, dict]:
     """Return the viewer-independent Account of each of `person_ids` (people the caller may
-    show), by id: two queries, whatever their number (the people with their counts, then
-    their public contact-card fields)."""
-    people = people_with_counts(person_ids)
+    show), by id: three queries, whatever their number (the people, their public
+    contact-card fields, and their counts unless cached: `account_counts`)."""
+    people = people_by_ids(person_ids)
     fields = visible_fields_of_many(None, {pk: ANONYMOUS for pk in people})
-    return {pk: _base(person, fields[pk]) for pk, person in people.items()}
+    counts = account_counts(people)
+    return {pk: _base(person, fields[pk], counts[pk]) for pk, person in people.items()}
 
 
 def kith_account(connection: Connection | None) -> dict:
@@ -139,7 +171,8 @@ class Accounts:
         self.connections: dict[int, Connection] = {}
 
     def load(self, person_ids: Iterable[int]) -> Accounts:
-        """Load the accounts of `person_ids` not loaded yet (three queries at most)."""
+        """Load the accounts of `person_ids` not loaded yet: four queries at most, three
+        while their counts are cached."""
         missing = set(person_ids) - set(self.bases)
         if missing:
             self.bases.update(account_bases(missing))
@@ -153,14 +186,15 @@ class Accounts:
 
 
 def accounts(people: Iterable[Person], viewer) -> list[dict]:
-    """Return the Accounts of `people` (which `viewer` may see), in order: three queries."""
+    """Return the Accounts of `people` (which `viewer` may see), in order: four queries
+    (three while their counts are cached)."""
     people = list(people)
     loaded = Accounts(viewer).load(p.pk for p in people)
     return [loaded.of(p.pk) for p in people if p.pk in loaded.bases]
 
 
 def account(person: Person, viewer) -> dict:
-    """Return one Account (three queries)."""
+    """Return one Account (four queries)."""
     return accounts([person], viewer)[0]
 
 
@@ -178,7 +212,7 @@ ROLE = {"id": "-99", "name": "", "permissions": "0", "color": "", "highlighted":
 def credential_account(person: Person, *, follow_requests_count: int) -> dict:
     """Return the CredentialAccount of the signed-in `person` (verify_credentials): their
     Account with `source` (bio and public fields as typed) and `role`. Kith has no default
-    visibility or language per person: `source[privacy]` is public (three queries)."""
+    visibility or language per person: `source[privacy]` is public (five queries)."""
     data = account(person, person)
     fields = visible_fields_of_many(None, {person.pk: ANONYMOUS})[person.pk]
     data["source"] = {
@@ -263,5 +297,4 @@ __all__ = [
     "profile_url",
     "relationship",
     "relationships",
-    "sid",
 ]

@@ -7,7 +7,8 @@ A page of statuses is built in a fixed number of queries, whatever its size (`st
    `api.post_serializers.fragments_for` caches the native API's; every change a Status
    shows raises the version, so a cached part is never stale; built on a miss in four
    queries;
-2. the accounts of every author shown (`accounts.Accounts`: three queries);
+2. the accounts of every author shown (`accounts.Accounts`: four queries, three while
+   their counts are cached for a minute);
 3. what changes without a new version or per viewer, from the post rows themselves
    (counts, policies) and the viewer's overlay: favourited (helpful), reblogged, filtered,
    quote approval, the `kith` extension (`annotate_for_viewer`, three queries unless the
@@ -375,13 +376,18 @@ def _shown(posts: list[Post]) -> list[Post]:
 
 
 def statuses(
-    posts: list[Post], viewer, *, filters: list[KeywordFilter] | None = None
+    posts: list[Post],
+    viewer,
+    *,
+    filters: list[KeywordFilter] | None = None,
+    accounts: Accounts | None = None,
 ) -> list[dict]:
     """Return the Statuses of `posts` (loaded through `conversations.access` for `viewer`:
     full or light, annotated for the viewer or not), in order, in a fixed number of queries.
 
     Left out: deleted posts, and reposts whose original the viewer may no longer see.
-    `filters`: the viewer's active keyword filters, when the caller has them already.
+    `filters`: the viewer's active keyword filters, when the caller has them already;
+    `accounts`: an `Accounts` of the response, to load every account it shows at once.
     """
     posts = [p for p in posts if p.deleted_at is None]
     originals = {p.repost_of_id for p in posts if p.repost_of_id is not None}
@@ -395,7 +401,7 @@ def statuses(
     if quoted or not all(hasattr(p, "viewer_reactions") for p in shown):
         annotate_for_viewer(viewer, posts + list(quoted.values()))
     originals_shown = [p for p in shown if p.repost_of_id is None] + list(quoted.values())
-    people = Accounts(viewer).load(p.author_id for p in shown + list(quoted.values()))
+    people = (accounts or Accounts(viewer)).load(p.author_id for p in shown + list(quoted.values()))
     signed_in = viewer is not None and getattr(viewer, "is_authenticated", False)
     if filters is None:
         filters = active_filters(viewer) if signed_in else []
