@@ -19,6 +19,24 @@ from kith.mastodon.entities.accounts import (
 )
 from kith.mastodon.entities.common import iso
 from kith.mastodon.entities.filters import filter_entity, filter_keyword, filter_result
+from kith.mastodon.entities.misc import (
+    ConversationRow,
+    MarkerValue,
+    application,
+    context,
+    conversations,
+    error,
+    list_entity,
+    markers,
+    token,
+)
+from kith.mastodon.entities.notifications import (
+    MASTODON_TYPES,
+    grouped_notifications,
+    mastodon_kinds,
+    notification_type,
+    notifications,
+)
 from kith.mastodon.entities.statuses import (
     kith_visibility,
     mastodon_visibility,
@@ -32,21 +50,34 @@ from kith.mastodon.entities.statuses import (
 )
 
 __all__ = [
+    "MASTODON_TYPES",
     "Accounts",
+    "ConversationRow",
+    "MarkerValue",
     "account",
     "account_bases",
     "accounts",
+    "application",
+    "context",
+    "conversations",
     "credential_account",
+    "error",
     "field_entity",
     "filter_entity",
     "filter_keyword",
     "filter_result",
+    "grouped_notifications",
     "iso",
     "kith_visibility",
+    "list_entity",
+    "markers",
+    "mastodon_kinds",
     "mastodon_visibility",
     "media_attachment",
     "mention",
     "muted_accounts",
+    "notification_type",
+    "notifications",
     "preview_card",
     "relationship",
     "relationships",
@@ -55,4 +86,5 @@ __all__ = [
     "status_tag",
     "statuses",
     "tag",
+    "token",
 ]

@@ -1,0 +1,140 @@
+"""Context, Conversation, List, Marker, Application, Token and Error.
+
+Context and Conversation carry statuses and accounts: they are built through `statuses` and
+`Accounts`, so a thread or a page of conversations costs a fixed number of queries. Marker,
+Application, Token and Error are plain values (the endpoints own their storage).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from kith.conversations.models import Post
+from kith.feeds.models import PersonList
+from kith.mastodon.entities.accounts import Accounts
+from kith.mastodon.entities.common import iso
+from kith.mastodon.entities.statuses import statuses
+from kith.people.models import Person
+
+
+def context(ancestors: list[Post], descendants: list[Post], viewer) -> dict:
+    """Return the Context of a status: its `ancestors` and `descendants` (loaded through
+    the access rule, oldest first) as Statuses, built in one batch."""
+    shown = {int(s["id"]): s for s in statuses(ancestors + descendants, viewer)}
+    return {
+        "ancestors": [shown[p.pk] for p in ancestors if p.pk in shown],
+        "descendants": [shown[p.pk] for p in descendants if p.pk in shown],
+    }
+
+
+@dataclass
+class ConversationRow:
+    """One direct conversation as the endpoint found it: the other people in it, its last
+    post (visibility "mentioned", loaded through the access rule) and whether it is unread."""
+
+    id: int
+    people: list[Person]
+    last_post: Post | None
+    unread: bool = False
+    extra: dict = field(default_factory=dict)
+
+
+def conversations(rows: Iterable[ConversationRow], viewer) -> list[dict]:
+    """Return the Conversations of `rows`: the participants but the viewer as Accounts, the
+    last post as a Status (null if the viewer may not see one). A fixed number of queries."""
+    rows = list(rows)
+    posts = [r.last_post for r in rows if r.last_post is not None]
+    shown = {int(s["id"]): s for s in statuses(posts, viewer)} if posts else {}
+    people = Accounts(viewer).load(p.pk for r in rows for p in r.people if p.pk != viewer.pk)
+    return [
+        {
+            "id": str(row.id),
+            "unread": row.unread,
+            "accounts": [people.of(p.pk) for p in row.people if p.pk != viewer.pk],
+            "last_status": shown.get(row.last_post.pk) if row.last_post is not None else None,
+        }
+        for row in rows
+    ]
+
+
+def list_entity(person_list: PersonList) -> dict:
+    """Return a List: Kith's list feeds show the members' posts, never their replies
+    (`replies_policy: none`), and never take them out of the home feed (not exclusive)."""
+    return {
+        "id": str(person_list.pk),
+        "title": person_list.name,
+        "replies_policy": "none",
+        "exclusive": False,
+    }
+
+
+@dataclass(frozen=True)
+class MarkerValue:
+    """A reading position: the last read id in a timeline, a version counter, when set."""
+
+    last_read_id: int
+    version: int
+    updated_at: dt.datetime
+
+
+def markers(values: dict[str, MarkerValue]) -> dict:
+    """Return the markers of `values` ({"home": …, "notifications": …}) as Mastodon's hash
+    of Marker by timeline."""
+    return {
+        timeline: {
+            "last_read_id": str(value.last_read_id),
+            "version": value.version,
+            "updated_at": iso(value.updated_at),
+        }
+        for timeline, value in values.items()
+    }
+
+
+def application(
+    *,
+    name: str,
+    website: str | None,
+    scopes: list[str],
+    redirect_uris: list[str],
+    client_id: str | None = None,
+    client_secret: str | None = None,
+    app_id: int | str | None = None,
+) -> dict:
+    """Return an Application; with `client_id` and `client_secret` (only when the app is
+    created: the secret is kept hashed) a CredentialApplication."""
+    data = {
+        "name": name,
+        "website": website or None,
+        "scopes": list(scopes),
+        "redirect_uri": "\n".join(redirect_uris),
+        "redirect_uris": list(redirect_uris),
+        "vapid_key": "",
+    }
+    if app_id is not None:
+        data["id"] = str(app_id)
+    if client_id is not None:
+        data["client_id"] = client_id
+    if client_secret is not None:
+        data["client_secret"] = client_secret
+        data["client_secret_expires_at"] = 0
+    return data
+
+
+def token(*, access_token: str, scopes: list[str], created_at: dt.datetime) -> dict:
+    """Return a Token (`POST /oauth/token`): `created_at` is a UNIX timestamp."""
+    return {
+        "access_token": access_token,
+        "token_type": "Bearer",
+        "scope": " ".join(scopes),
+        "created_at": int(created_at.timestamp()),
+    }
+
+
+def error(message: str, description: str | None = None) -> dict:
+    """Return an Error: `error`, and `error_description` (OAuth errors) when given."""
+    data = {"error": message}
+    if description is not None:
+        data["error_description"] = description
+    return data

@@ -1,0 +1,86 @@
+"""Context, Conversation, List, Marker, Application, Token, Error and Filter: shapes from the
+documentation (schemas/) and what their fields say."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from kith.conversations import actions
+from kith.conversations.access import access_post, thread_for
+from kith.conversations.models import Hashtag
+from kith.feeds.actions import keyword_filter_add
+from kith.feeds.models import PersonList
+from kith.mastodon import entities
+from kith.mastodon.entities.statuses import preview_card, tag
+from tests.mastodon.conftest import load
+from tests.mastodon.schema import check
+
+
+def test_context_splits_ancestors_and_descendants(alice, bob, carol):
+    root = actions.post_publish(author=alice, body="Root")
+    middle = actions.post_reply(author=bob, to=root, body="Middle")
+    leaf = actions.post_reply(author=alice, to=middle, body="Leaf")
+    data = check("Context", entities.context(load(bob, root), load(bob, leaf), bob))
+    assert [s["id"] for s in data["ancestors"]] == [str(root.pk)]
+    assert [s["id"] for s in data["descendants"]] == [str(leaf.pk)]
+    assert thread_for(bob, access_post(bob, middle.pk)) is not None
+
+
+def test_a_conversation_shows_the_others_and_the_last_status(alice, bob):
+    post = actions.post_publish(author=alice, body="Just us, @bob", visibility="mentioned")
+    row = entities.ConversationRow(id=post.pk, people=[alice, bob], last_post=load(bob, post)[0])
+    (data,) = entities.conversations([row], bob)
+    check("Conversation", data)
+    assert [a["acct"] for a in data["accounts"]] == ["alice"]
+    assert data["last_status"]["visibility"] == "direct" and data["unread"] is False
+
+
+def test_list_marker_application_token_error(alice):
+    person_list = PersonList.objects.create(owner=alice, name="Potters")
+    assert check("List", entities.list_entity(person_list)) == {
+        "id": str(person_list.pk), "title": "Potters", "replies_policy": "none", "exclusive": False
+    }  # fmt: skip
+    when = dt.datetime(2026, 11, 28, 8, 11, 58, 123456, tzinfo=dt.UTC)
+    marker = check("Marker", entities.markers({"home": entities.MarkerValue(42, 3, when)}))
+    assert marker == {
+        "home": {"last_read_id": "42", "version": 3, "updated_at": "2026-11-28T08:11:58.123Z"}
+    }
+    app = check(
+        "Application",
+        entities.application(
+            name="Tusky",
+            website="https://tusky.app",
+            scopes=["read", "write"],
+            redirect_uris=["urn:ietf:wg:oauth:2.0:oob"],
+            client_id="id",
+            client_secret="secret",
+            app_id=7,
+        ),
+    )
+    assert app["redirect_uri"] == "urn:ietf:wg:oauth:2.0:oob" and app["id"] == "7"
+    assert "client_secret" not in entities.application(
+        name="x", website=None, scopes=["read"], redirect_uris=[]
+    )
+    token = check("Token", entities.token(access_token="t", scopes=["read"], created_at=when))
+    assert token["created_at"] == int(when.timestamp()) and token["scope"] == "read"
+    check("Error", entities.error("Record not found"))
+    assert entities.error("invalid_grant", "Expired") == {
+        "error": "invalid_grant", "error_description": "Expired"
+    }  # fmt: skip
+
+
+def test_filters_read_as_v2_filters(alice):
+    kept = keyword_filter_add(owner=alice, phrase="spoilers", action="hide", whole_word=False)
+    data = check("Filter", entities.filter_entity(kept))
+    assert data["title"] == "spoilers" and data["filter_action"] == "hide"
+    assert data["keywords"] == [{"id": str(kept.pk), "keyword": "spoilers", "whole_word": False}]
+    assert data["statuses"] == [] and "home" in data["context"]
+    check("FilterKeyword", entities.filter_keyword(kept))
+
+
+def test_tag_and_preview_card(db):
+    hashtag = Hashtag.objects.create(name="kiln")
+    data = check("Tag", tag(hashtag, history=[{"day": "1700000000", "uses": "3", "accounts": "2"}]))
+    assert data["url"].endswith("/tags/kiln") and "following" not in data
+    assert tag(hashtag, following=True)["following"] is True
+    check("PreviewCard", preview_card(url="https://example.com/a", title="A page"))
