@@ -9,7 +9,8 @@ import pytest
 from PIL import Image
 
 from kith.conversations.access import posts_by_ids
-from tests.conversations.conftest import fiona, mo, publish  # noqa: F401
+from tests.conversations.conftest import blake, fiona, mo, publish  # noqa: F401
+from tests.conversations.visibility_cases import viewers  # noqa: F401
 
 
 def png(width: int = 40, height: int = 30) -> bytes:
