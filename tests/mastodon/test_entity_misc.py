@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 
+from kith.communities.actions import community_create, community_join, report_create
 from kith.conversations import actions
 from kith.conversations.access import access_post, thread_for
 from kith.conversations.models import Hashtag
+from kith.conversations.selectors import edit_history
 from kith.feeds.actions import keyword_filter_add
 from kith.feeds.models import PersonList
 from kith.mastodon import entities
-from kith.mastodon.entities.statuses import preview_card, tag
+from kith.mastodon.entities.content import preview_card, tag
 from tests.mastodon.conftest import load
 from tests.mastodon.schema import check
 
@@ -84,3 +86,46 @@ def test_tag_and_preview_card(db):
     assert data["url"].endswith("/tags/kiln") and "following" not in data
     assert tag(hashtag, following=True)["following"] is True
     check("PreviewCard", preview_card(url="https://example.com/a", title="A page"))
+
+
+def test_status_history_and_source(alice, bob):
+    post = actions.post_publish(author=alice, body="First *draft*", content_warning="cw")
+    actions.post_edit(post=post, by=alice, body="Second take")
+    post = load(bob, post)[0]
+    history = entities.status_edits(post, edit_history(post), bob)
+    for revision in history:
+        check("StatusEdit", revision)
+    assert len(history) == 2
+    assert "<em>draft</em>" in history[0]["content"] and history[0]["sensitive"] is True
+    assert "Second take" in history[1]["content"]
+    assert history[1]["account"]["acct"] == "alice"
+    source = check("StatusSource", entities.status_source(post))
+    assert source == {"id": str(post.pk), "text": "Second take", "spoiler_text": "cw"}
+
+
+def test_suggestion_familiar_followers_search_preferences(alice, bob):
+    account = entities.account(bob, alice)
+    data = check("Suggestion", entities.suggestion(account, ["friends_of_friends"]))
+    assert data["source"] == "past_interactions" and data["account"]["acct"] == "bob"
+    check("FamiliarFollowers", entities.familiar_followers(bob.pk, [account]))
+    post = actions.post_publish(author=bob, body="Found #it")
+    hashtag = Hashtag.objects.get(name="it")
+    check(
+        "Search",
+        entities.search_results(
+            accounts=[account],
+            statuses=entities.statuses(load(alice, post), alice),
+            hashtags=[tag(hashtag)],
+        ),
+    )
+    assert check("Preferences", entities.preferences())["posting:default:visibility"] == "public"
+
+
+def test_a_community_report_reads_as_a_report(alice, bob):
+    community = community_create(by=alice, slug="potters", name="Potters")
+    community_join(person=bob, community=community)
+    post = actions.post_publish(author=alice, body="In the community", community=community)
+    report = report_create(by=bob, post=post, reason="Off topic")
+    data = check("Report", entities.report_entity(report, entities.account(alice, bob)))
+    assert data["comment"] == "Off topic" and data["status_ids"] == [str(post.pk)]
+    assert data["action_taken"] is False and data["action_taken_at"] is None

@@ -200,7 +200,7 @@ def test_quote_approval_follows_the_quote_policy(alice, bob, carol):
     nobody = actions.post_publish(author=alice, body="No", quote_policy="nobody")
     private = actions.post_publish(author=alice, body="Private", visibility="followers")
     follow_create(follower=carol, target=alice)
-    assert one(carol, anyone)["quote_approval"] == {
+    assert check("QuoteApproval", one(carol, anyone)["quote_approval"]) == {
         "automatic": ["public"], "manual": [], "current_user": "automatic"
     }  # fmt: skip
     assert one(carol, friends)["quote_approval"]["current_user"] == "denied"

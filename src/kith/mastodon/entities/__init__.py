@@ -18,7 +18,16 @@ from kith.mastodon.entities.accounts import (
     relationships,
 )
 from kith.mastodon.entities.common import iso
+from kith.mastodon.entities.content import (
+    kith_visibility,
+    mastodon_visibility,
+    media_attachment,
+    preview_card,
+    status_tag,
+    tag,
+)
 from kith.mastodon.entities.filters import filter_entity, filter_keyword, filter_result
+from kith.mastodon.entities.history import status_edits, status_source
 from kith.mastodon.entities.misc import (
     ConversationRow,
     MarkerValue,
@@ -26,8 +35,13 @@ from kith.mastodon.entities.misc import (
     context,
     conversations,
     error,
+    familiar_followers,
     list_entity,
     markers,
+    preferences,
+    report_entity,
+    search_results,
+    suggestion,
     token,
 )
 from kith.mastodon.entities.notifications import (
@@ -37,17 +51,7 @@ from kith.mastodon.entities.notifications import (
     notification_type,
     notifications,
 )
-from kith.mastodon.entities.statuses import (
-    kith_visibility,
-    mastodon_visibility,
-    media_attachment,
-    preview_card,
-    status,
-    status_fragments,
-    status_tag,
-    statuses,
-    tag,
-)
+from kith.mastodon.entities.statuses import status, status_fragments, statuses
 
 __all__ = [
     "MASTODON_TYPES",
@@ -62,6 +66,7 @@ __all__ = [
     "conversations",
     "credential_account",
     "error",
+    "familiar_followers",
     "field_entity",
     "filter_entity",
     "filter_keyword",
@@ -78,13 +83,19 @@ __all__ = [
     "muted_accounts",
     "notification_type",
     "notifications",
+    "preferences",
     "preview_card",
     "relationship",
     "relationships",
+    "report_entity",
+    "search_results",
     "status",
+    "status_edits",
     "status_fragments",
+    "status_source",
     "status_tag",
     "statuses",
+    "suggestion",
     "tag",
     "token",
 ]

@@ -138,3 +138,51 @@ def error(message: str, description: str | None = None) -> dict:
     if description is not None:
         data["error_description"] = description
     return data
+
+
+def suggestion(account: dict, sources: list[str]) -> dict:
+    """Return a Suggestion (v2) of an Account (`Accounts.of`): `sources` from Mastodon's
+    list ("friends_of_friends" for Kith's connections of connections, "similar_to_recently_
+    followed", "most_interactions", …); `source` is the deprecated single value."""
+    legacy = "global" if set(sources) & {"featured", "most_followed"} else "past_interactions"
+    return {"source": legacy, "sources": list(sources), "account": account}
+
+
+def familiar_followers(person_id: int, accounts: list[dict]) -> dict:
+    """Return a FamiliarFollowers: the people the viewer follows who follow `person_id`."""
+    return {"id": str(person_id), "accounts": accounts}
+
+
+def search_results(*, accounts: list[dict], statuses: list[dict], hashtags: list[dict]) -> dict:
+    """Return a Search (v2) result from already built Accounts, Statuses and Tags."""
+    return {"accounts": accounts, "statuses": statuses, "hashtags": hashtags}
+
+
+def preferences() -> dict:
+    """Return a person's Preferences: Kith has no per-person posting defaults, so they are
+    Mastodon's defaults (public, not sensitive, no language; media and warnings as set)."""
+    return {
+        "posting:default:visibility": "public",
+        "posting:default:sensitive": False,
+        "posting:default:language": None,
+        "posting:default:quote_policy": "public",
+        "reading:expand:media": "default",
+        "reading:expand:spoilers": False,
+    }
+
+
+def report_entity(report, target_account: dict) -> dict:
+    """Return a Report of a Kith community report (its community's moderators handle it):
+    one post, category "other", the reason as the comment, never forwarded."""
+    return {
+        "id": str(report.pk),
+        "action_taken": report.status != "open",
+        "action_taken_at": iso(report.resolved_at),
+        "category": "other",
+        "comment": report.reason,
+        "forwarded": False,
+        "created_at": iso(report.created_at),
+        "status_ids": [str(report.post_id)],
+        "rule_ids": None,
+        "target_account": target_account,
+    }

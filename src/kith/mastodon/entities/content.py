@@ -1,0 +1,126 @@
+"""What a Status is made of besides the post itself: visibility mapping, MediaAttachment,
+Status::Tag and Tag, PreviewCard."""
+
+from __future__ import annotations
+
+from kith.conversations.models import Hashtag, Media, PostVisibility
+from kith.mastodon.entities.common import absolute
+
+# --- Visibility ---------------------------------------------------------------------------------
+
+TO_MASTODON = {
+    PostVisibility.PUBLIC: "public",
+    PostVisibility.FOLLOWERS: "private",
+    PostVisibility.CONNECTIONS: "private",
+    PostVisibility.MENTIONED: "direct",
+}
+FROM_MASTODON = {
+    "public": PostVisibility.PUBLIC,
+    "unlisted": PostVisibility.PUBLIC,  # Kith has no unlisted: it is public (docs/mastodon.md)
+    "private": PostVisibility.FOLLOWERS,
+    "direct": PostVisibility.MENTIONED,
+}
+
+
+def mastodon_visibility(visibility: str) -> str:
+    """Return the Mastodon visibility a Kith post shows (connections-only reads as private)."""
+    return TO_MASTODON[visibility]
+
+
+def kith_visibility(visibility: str) -> str | None:
+    """Return the Kith visibility for a Mastodon one (unlisted is public), or None if unknown."""
+    return FROM_MASTODON.get(visibility)
+
+
+# --- MediaAttachment, Tag, PreviewCard ----------------------------------------------------------
+
+THUMBNAIL_SIDE = 400  # core.images.thumbnail's default
+
+
+def _size(width: int, height: int) -> dict:
+    return {
+        "width": width,
+        "height": height,
+        "size": f"{width}x{height}",
+        "aspect": width / height,
+    }
+
+
+def media_attachment(media: Media) -> dict:
+    """Return a MediaAttachment: Kith's images are all `image`, local (no `remote_url`),
+    without blurhash; `description` is the alt text or null."""
+    meta: dict = {}
+    if media.width and media.height:
+        meta["original"] = _size(media.width, media.height)
+        scale = min(1.0, THUMBNAIL_SIDE / max(media.width, media.height))
+        small = (max(1, round(media.width * scale)), max(1, round(media.height * scale)))
+        meta["small"] = _size(*small) if media.thumbnail else meta["original"]
+    return {
+        "id": str(media.pk),
+        "type": "image",
+        "url": absolute(media.url),
+        "preview_url": absolute(media.thumbnail_url),
+        "remote_url": None,
+        "preview_remote_url": None,
+        "text_url": None,
+        "meta": meta,
+        "description": media.alt_text or None,
+        "blurhash": None,
+    }
+
+
+def tag_url(name: str) -> str:
+    return absolute(Hashtag(name=name).get_absolute_url())
+
+
+def status_tag(name: str) -> dict:
+    """Return a Status::Tag (a hashtag a status uses)."""
+    return {"name": name, "url": tag_url(name)}
+
+
+def tag(hashtag: Hashtag, *, history: list[dict] | None = None, following: bool | None = None):
+    """Return a Tag (search, trends, followed tags): `history` as Mastodon's strings
+    ({"day": unix midnight, "uses", "accounts"}), `following` only for a signed-in viewer."""
+    data = {
+        "id": str(hashtag.pk),
+        "name": hashtag.name,
+        "url": tag_url(hashtag.name),
+        "history": history or [],
+    }
+    if following is not None:
+        data["following"] = following
+    return data
+
+
+def preview_card(
+    *,
+    url: str,
+    title: str,
+    description: str = "",
+    image: str | None = None,
+    width: int = 0,
+    height: int = 0,
+    provider_name: str = "",
+) -> dict:
+    """Return a PreviewCard of type `link` (Kith fetches no link previews yet, so statuses
+    carry `card: null`; this is for the day it does, and for trends/links)."""
+    return {
+        "url": url,
+        "title": title,
+        "description": description,
+        "type": "link",
+        "authors": [],
+        "author_name": "",
+        "author_url": "",
+        "provider_name": provider_name,
+        "provider_url": "",
+        "html": "",
+        "width": width,
+        "height": height,
+        "image": image,
+        "image_description": "",
+        "embed_url": "",
+        "blurhash": None,
+        "language": None,
+        "published_at": None,
+    }
