@@ -140,6 +140,22 @@ def access_post(viewer, post_id, *, include_deleted: bool = False) -> Post:
     return post
 
 
+def access_own_post(viewer, post_id) -> Post:
+    """Return `viewer`'s own post `post_id` (not a repost, not deleted), else raise Http404.
+
+    For what only a post's author may open (its journey): anyone else's post, missing or
+    not, answers the same 404. One query.
+    """
+    post_id = parse_id(post_id)
+    post = None
+    if post_id and _signed_in(viewer):
+        mine = visible_posts(viewer).filter(author=viewer, repost_of__isnull=True)
+        post = mine.select_related("author").filter(pk=post_id).first()
+    if post is None:
+        raise Http404("No such post.")
+    return post
+
+
 def posts_by_ids(viewer, post_ids: Iterable[int]) -> dict[int, Post]:
     """Return, by id, those of `post_ids` that `viewer` may see (deleted ones left out)."""
     posts = with_relations(visible_posts(viewer)).filter(pk__in=list(post_ids))

@@ -86,6 +86,15 @@ class Post(models.Model):
     quote_of = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="quotes"
     )
+    shared_via = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+        help_text="A repost or quote: the repost through which its author got the original",
+    )
     quote_revoked = models.BooleanField(
         default=False, help_text="The quoted author removed their post from this quote"
     )
@@ -129,6 +138,12 @@ class Post(models.Model):
             models.Index(fields=["thread_root", "id"], name="post_thread_id"),
             models.Index(fields=["in_reply_to", "id"], name="post_reply_id"),
             models.Index(fields=["community", "id"], name="post_community_id"),
+            # Deleting a repost sets `shared_via` to null on the shares that came through it.
+            models.Index(
+                fields=["shared_via"],
+                condition=Q(shared_via__isnull=False),
+                name="post_shared_via",
+            ),
             models.Index(
                 fields=["id"],
                 condition=Q(kind="question", accepted_answer__isnull=True, deleted_at__isnull=True),

@@ -88,6 +88,15 @@ def echo_chart(insights: dict) -> str:
     return chart.render(is_unicode=True)
 
 
+def clicks_chart(by_day: list[dict]) -> str:
+    """Clicks on a post's short links, day by day (a post's journey)."""
+    chart = _chart(pygal.Bar, "Link clicks per day", x_label_rotation=30, show_minor_x_labels=False)
+    chart.x_labels = [row["day"].isoformat()[5:] for row in by_day]
+    chart.x_labels_major = chart.x_labels[:: max(1, len(by_day) // 10)]
+    chart.add("Clicks", [row["clicks"] for row in by_day])
+    return chart.render(is_unicode=True)
+
+
 CHARTS = {
     "trend": trend_chart,
     "reciprocity": reciprocity_chart,

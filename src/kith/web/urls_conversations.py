@@ -8,6 +8,7 @@ from django.urls import path, re_path
 
 from kith.web.views import conversation_lists as lists
 from kith.web.views import conversations as posts
+from kith.web.views import journey
 
 HANDLE = r"@(?P<handle>[A-Za-z0-9_.]{1,30})"
 POST = rf"^{HANDLE}/(?P<post_id>[0-9]{{1,20}})"
@@ -23,6 +24,7 @@ urlpatterns = [
     re_path(rf"{POST}/edit$", posts.post_edit, name="post_edit"),
     re_path(rf"{POST}/delete$", posts.post_delete, name="post_delete"),
     re_path(rf"{POST}/history$", posts.post_history, name="post_history"),
+    re_path(rf"{POST}/journey$", journey.post_journey, name="post_journey"),
     re_path(rf"{POST}/replies$", posts.post_replies, name="post_replies"),
     re_path(rf"{POST}/repost$", posts.post_repost, name="post_repost"),
     re_path(rf"{POST}/quote$", posts.post_quote, name="post_quote"),

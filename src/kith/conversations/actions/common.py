@@ -28,7 +28,7 @@ from kith.conversations.validators import (
 )
 from kith.core import text
 from kith.feeds.actions import notify_many
-from kith.feeds.models import Notification
+from kith.feeds.models import FeedEntry, Notification
 from kith.people.access import people_visible_to
 from kith.people.models import PostingDay
 from kith.relationships.models import Block, Mute
@@ -197,6 +197,21 @@ def count_posting_day(person) -> None:
 def original(post: Post) -> Post:
     """Return the post a repost reposts; people reply to, quote and mark the original."""
     return post.repost_of if post.repost_of_id is not None else post
+
+
+def came_via(person, post: Post) -> int | None:
+    """Return the id of the repost through which `person` got the original of `post`.
+
+    Sharing a repost: that repost (unless it is their own); else the repost that brought the
+    original to their home feed, if one did. None: they found it themselves.
+    """
+    if post.repost_of_id is not None and post.author_id != person.pk:
+        return post.pk
+    return (
+        FeedEntry.objects.filter(owner=person, post=original(post), via_post__isnull=False)
+        .values_list("via_post_id", flat=True)
+        .first()
+    )
 
 
 def require_visible(person, post: Post) -> None:

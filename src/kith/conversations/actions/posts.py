@@ -19,6 +19,7 @@ from kith.conversations import search
 from kith.conversations.access import can_quote, can_reply
 from kith.conversations.actions.common import (
     bump,
+    came_via,
     count_posting_day,
     draft_body,
     notify_people,
@@ -195,6 +196,7 @@ def post_quote(
         quote_policy=quote_policy,
     )
     new.quote_of = quoted
+    new.shared_via_id = came_via(author, post)
     new.community = place
     with transaction.atomic():
         save_post(new, draft)

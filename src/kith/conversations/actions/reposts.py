@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from kith.conversations.access import can_repost
 from kith.conversations.actions.common import (
     bump,
+    came_via,
     count_posting_day,
     notify_people,
     original,
@@ -40,7 +41,12 @@ def post_repost(*, person, post: Post, visibility: str = PostVisibility.PUBLIC) 
     if existing is not None:
         return existing
     with transaction.atomic():
-        repost = Post(author=person, repost_of=shared, visibility=visibility)
+        repost = Post(
+            author=person,
+            repost_of=shared,
+            visibility=visibility,
+            shared_via_id=came_via(person, post),
+        )
         repost.thread_root_id = repost.pk
         try:
             with transaction.atomic():
