@@ -82,6 +82,9 @@ class MeOut(PersonOut):
     is_locked: bool
     close_replies_after_days: int = Field(description="Replies to new posts close; 0: never")
     require_alt_text: bool = Field(description="Images on my posts need a description")
+    findable_by_email: bool = Field(
+        description="People who import an address book with my email address may find me"
+    )
 
 
 class MePatch(Schema):
@@ -96,6 +99,9 @@ class MePatch(Schema):
         None, description="Close replies to new posts after this many days; 0: never"
     )
     require_alt_text: bool | None = Field(None, description="Refuse images without alt text")
+    findable_by_email: bool | None = Field(
+        None, description="Let people who import an address book with my email find me"
+    )
 
 
 class TokenOut(Schema):

@@ -57,6 +57,7 @@ def me_dict(person: Person) -> dict:
         "is_locked": person.is_locked,
         "close_replies_after_days": person.close_replies_after_days or 0,
         "require_alt_text": person.require_alt_text,
+        "findable_by_email": person.findable_by_email,
     }
 
 

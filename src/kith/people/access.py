@@ -43,6 +43,27 @@ def people_visible_to(viewer) -> QuerySet[Person]:
     return people
 
 
+def people_findable_by_email(viewer, emails) -> QuerySet[Person]:
+    """Return the people `viewer` may find by one of `emails` (an address book they imported).
+
+    Only people who allow it (`findable_by_email`, off by default), whom `viewer` may see
+    (`people_visible_to`) and has not blocked; never `viewer`. Addresses match whole and
+    case-insensitively (accounts' addresses are stored lower-cased).
+    """
+    from kith.relationships.models import Block
+
+    wanted = sorted({e.strip().lower() for e in emails if e and "@" in e})
+    if viewer is None or not viewer.is_authenticated or not wanted:
+        return Person.objects.none()
+    blocked = Block.objects.filter(blocker=viewer).values("blocked")
+    return (
+        people_visible_to(viewer)
+        .filter(findable_by_email=True, email__in=wanted)
+        .exclude(pk=viewer.pk)
+        .exclude(pk__in=blocked)
+    )
+
+
 def access_person(viewer, handle: str) -> Person:
     """Return the person with `handle` if `viewer` may see them, else raise Http404."""
     handle = normalise_handle(handle)

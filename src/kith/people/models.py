@@ -56,6 +56,11 @@ class Person(AbstractBaseUser, PermissionsMixin):
         blank=True,
         help_text="Replies to new posts close after this many days (empty: never)",
     )
+    findable_by_email = models.BooleanField(
+        default=False,
+        help_text="People who have my email address (in an address book they imported) may "
+        "find me and invite me",
+    )
     require_alt_text = models.BooleanField(
         default=False, help_text="Images on my posts must have a description (alt text)"
     )

@@ -120,6 +120,12 @@ class ProfileForm(forms.Form):
         label="Require a description (alt text) on my images",
         help_text="Publishing refuses an image without one.",
     )
+    findable_by_email = forms.BooleanField(
+        required=False,
+        label="Let people who have my email address find me",
+        help_text="When someone imports an address book (a LinkedIn export) with your email "
+        "address in it, Kith may suggest inviting you. Off: your address is never matched.",
+    )
 
 
 class AvatarForm(forms.Form):

@@ -9,4 +9,5 @@ urlpatterns = [
     path("archives/<str:archive_id>/", archives.archive, name="archive"),
     path("archives/<str:archive_id>/status", archives.archive_status, name="archive_status"),
     path("archives/<str:archive_id>/delete", archives.archive_delete, name="archive_delete"),
+    path("archives/<str:archive_id>/people", archives.archive_people, name="archive_people"),
 ]

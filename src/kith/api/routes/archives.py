@@ -15,6 +15,7 @@ from kith.api.schemas import ErrorOut
 from kith.archives import actions
 from kith.archives.access import access_archive, archives_of
 from kith.archives.comparison import compare
+from kith.archives.matching import email_suggestions
 from kith.archives.models import Archive
 from kith.archives.models import Status as ArchiveStatus
 from kith.archives.sources import ArchiveError
@@ -161,6 +162,43 @@ def comparison(request, archive_id: str):
     if archive.status != ArchiveStatus.DONE:
         raise HttpError(409, f"The archive is not imported ({archive.get_status_display()}).")
     return compare(archive, request.auth)
+
+
+class SuggestionOut(Schema):
+    handle: str
+    display_name: str
+    url: str
+    name_in_archive: str = Field(description="Their name in the archive")
+    work: str = Field(description="Position and company, as the archive gives them")
+    invitation_open: bool = Field(description="An invitation between you is waiting")
+    invite_url: str = Field(description="POST an invitation there, with how you know them")
+    how_known_detail: str = Field(description="A suggested answer to “how do you know each other?”")
+
+
+@router.get(
+    "/archives/{archive_id}/suggestions",
+    response={200: list[SuggestionOut], **ERRORS},
+    summary="People from an archive to invite, found by email",
+)
+def suggestions(request, archive_id: str):
+    """The archive's contacts whose email address belongs to someone on Kith who allows being
+    found by email (not already connected to you): people to invite, saying how you know them."""
+    archive = access_archive(request.auth, archive_id)
+    if archive.status != ArchiveStatus.DONE:
+        raise HttpError(409, f"The archive is not imported ({archive.get_status_display()}).")
+    return [
+        {
+            "handle": s["person"].handle,
+            "display_name": s["person"].display_name,
+            "url": s["person"].get_absolute_url(),
+            "name_in_archive": s["name_in_archive"],
+            "work": s["work"],
+            "invitation_open": s["invitation_open"],
+            "invite_url": f"/api/kith/v1/people/{s['person'].handle}/invitations",
+            "how_known_detail": s["how_known_detail"],
+        }
+        for s in email_suggestions(request.auth, archive)
+    ]
 
 
 @router.delete(

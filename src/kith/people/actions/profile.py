@@ -35,12 +35,14 @@ def person_update_profile(
     is_locked: bool | None = None,
     close_replies_after_days: int | None = None,
     require_alt_text: bool | None = None,
+    findable_by_email: bool | None = None,
 ) -> Person:
     """Change the given profile attributes of `person` (all checked before anything is saved).
 
     Unlocking the account approves the follow requests waiting for an answer, as on Mastodon.
     `close_replies_after_days` closes replies to new posts after that many days; 0 never does.
     `require_alt_text` makes publishing refuse images without a description.
+    `findable_by_email` lets people who import an address book with `person`'s email find them.
     """
     errors: dict[str, list[str]] = {}
     changed: list[str] = []
@@ -84,6 +86,9 @@ def person_update_profile(
     if require_alt_text is not None:
         person.require_alt_text = bool(require_alt_text)
         changed.append("require_alt_text")
+    if findable_by_email is not None:
+        person.findable_by_email = bool(findable_by_email)
+        changed.append("findable_by_email")
     if errors:
         person.refresh_from_db()
         raise ValidationError(errors)

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kith.archives import actions
 from kith.archives.access import access_archive, archives_of
 from kith.archives.comparison import compare
+from kith.archives.matching import email_suggestions
 from kith.archives.models import Network, Status
 from kith.archives.sources import ArchiveError
 
@@ -106,3 +107,14 @@ def archive_delete(request, archive_id):
     actions.archive_delete(archive=found)
     messages.success(request, f"The {found.get_network_display()} archive was deleted, all of it.")
     return redirect("archives")
+
+
+@login_required
+@require_GET
+def archive_people(request, archive_id):
+    """People from the archive who are on Kith and allow being found by email: whom to invite."""
+    found = access_archive(request.user, archive_id)
+    if found.status != Status.DONE:
+        return redirect(found)
+    context = {"archive": found, "suggestions": email_suggestions(request.user, found)}
+    return render(request, "web/archive_people.html", context)

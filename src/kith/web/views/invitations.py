@@ -39,7 +39,9 @@ from kith.web.views.settings_pages import _apply
 @require_http_methods(["GET", "POST"])
 def invite(request, handle: str):
     recipient = access_person(request.user, handle)
-    form = InvitationForm(request.POST or None)
+    # A suggestion (an imported address book) may offer how you know each other.
+    initial = {"how_known_detail": request.GET.get("how_known_detail", "")[:1000]}
+    form = InvitationForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         introduced_by = None

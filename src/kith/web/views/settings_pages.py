@@ -51,6 +51,7 @@ def profile_settings(request):
         "is_locked": person.is_locked,
         "close_replies_after_days": person.close_replies_after_days,
         "require_alt_text": person.require_alt_text,
+        "findable_by_email": person.findable_by_email,
     }
     form = ProfileForm(request.POST or None, initial=initial)
     avatar_form = AvatarForm()
@@ -68,6 +69,7 @@ def profile_settings(request):
                 is_locked=data["is_locked"],
                 close_replies_after_days=data["close_replies_after_days"] or 0,
                 require_alt_text=data["require_alt_text"],
+                findable_by_email=data["findable_by_email"],
             ),
         ):
             messages.success(request, "Profile saved.")
