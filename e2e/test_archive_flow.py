@@ -17,6 +17,7 @@ from kith.archives.models import Archive
 from kith.archives.tasks import import_archive
 from kith.conversations import actions as posts
 from kith.conversations.models import ShortLink
+from kith.people.actions import person_update_profile
 from kith.relationships.actions.connections import connection_create
 from kith.relationships.actions.follows import follow_create
 
@@ -70,6 +71,11 @@ def test_the_acceptance_flow_upload_progress_dashboard_comparison_and_a_journey(
     dashboard, the comparison and a post's journey (its tree); screenshots at each step."""
     hazel, bob, dave, carol = (make_person(h) for h in ("hazel", "bob", "dave", "carol"))
     connection_create(person=hazel, other=bob, how_met="in_person")
+    ada = make_person("ada")  # her address is in the export, and she may be found by it
+    ada.email = "ada.alvarez0@example.com"
+    ada.save(update_fields=["email"])
+    person_update_profile(person=ada, findable_by_email=True)
+    make_person("chiara")  # chiara.alvarez2@… is in it too, but not hers on Kith
     follow_create(follower=dave, target=bob)
     post = posts.post_publish(author=hazel, body="My kiln notes: https://example.org/kiln")
     bobs = posts.post_repost(person=bob, post=post)
@@ -124,6 +130,17 @@ def test_the_acceptance_flow_upload_progress_dashboard_comparison_and_a_journey(
     )
     expect(page.get_by_test_id("archive-comparison")).to_contain_text("Posts of your own")
     tab.screenshot("acceptance-3-comparison.png")
+
+    # Optional: people from the export who are on Kith and allow being found by email.
+    page.get_by_test_id("archive-people").click()
+    suggestion = page.get_by_test_id("archive-suggestion")
+    expect(suggestion).to_have_count(1)
+    expect(suggestion).to_contain_text("Ada Alvarez0 on LinkedIn")
+    suggestion.get_by_role("link", name="Invite: how do you know each other?").click()
+    expect(page.get_by_label("In a few words")).to_have_value(
+        "We are connected on LinkedIn (Engineer, Example Co)."
+    )
+    tab.screenshot("acceptance-3b-invite-from-archive.png")
 
     # A post's journey, from the dashboard's drill-down of the posts mostly echoed.
     page.goto("/insights/")
