@@ -41,6 +41,23 @@ class _PostOptions(Schema):
     )
 
 
+class PollIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    options: list[str] = Field(
+        max_length=20, description="2 to 4 options, each at most 50 characters, all different"
+    )
+    expires_in: int = Field(
+        86400, description="Seconds the poll is open: 300 (5 minutes) to 2629746 (a month)"
+    )
+    multiple: bool = Field(False, description="Voters may choose several options")
+    hide_totals: bool = Field(
+        False, description="Counts per option hidden until the poll ends (not from you)"
+    )
+
+
+POLL_FIELD = Field(None, description="A poll on the post (see PollIn)")
+
+
 COMMUNITY_FIELD = Field(
     None, max_length=64, description="Slug of a community you may post in (replies: the thread's)"
 )
@@ -50,6 +67,7 @@ class PostIn(_PostOptions):
     kind: PostKindName = "post"
     visibility: PostVisibilityName = "public"
     community: str | None = COMMUNITY_FIELD
+    poll: PollIn | None = POLL_FIELD
 
 
 class QuoteIn(_PostOptions):
@@ -61,6 +79,7 @@ class ReplyIn(_PostOptions):
     visibility: PostVisibilityName | None = Field(
         None, description="Default: the visibility of the post replied to"
     )
+    poll: PollIn | None = POLL_FIELD
 
 
 class EditIn(Schema):
@@ -68,6 +87,20 @@ class EditIn(Schema):
     body: str = Field(max_length=BODY_MAX)
     content_warning: str | None = Field(None, max_length=TEXT_MAX, description="null: unchanged")
     language: str | None = Field(None, max_length=TEXT_MAX, description="null: unchanged")
+    poll: PollIn | None = Field(
+        None,
+        description="null: unchanged. A poll adds one or replaces the post's; new options "
+        "or a change of `multiple` start it again with no votes (as on Mastodon); the "
+        "duration counts from now",
+    )
+    remove_poll: bool = Field(False, description="Delete the post's poll and its votes")
+
+
+class VoteIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    choices: list[int] = Field(
+        max_length=20, description="The options you choose, by number (`options[].id`, from 0)"
+    )
 
 
 class RepostIn(Schema):
@@ -131,6 +164,30 @@ class MediaOut(Schema):
     post_id: str | None = Field(description="None while it is a draft")
 
 
+class PollOptionOut(Schema):
+    id: int = Field(description="The option's number, from 0 (what a vote names)")
+    title: str
+    votes_count: int | None = Field(description="null while the poll hides its counts")
+
+
+class PollOut(Schema):
+    id: str
+    expires_at: datetime
+    expired: bool
+    multiple: bool = Field(description="Voters may choose several options")
+    hide_totals: bool = Field(description="Counts per option are hidden until it ends")
+    votes_count: int = Field(description="Options chosen, all voters together")
+    voters_count: int = Field(description="People who voted")
+    counts_shown: bool = Field(
+        description="You see the counts per option: always, unless hide_totals and the "
+        "poll is open (its author sees them all along)"
+    )
+    options: list[PollOptionOut]
+    voted: bool | None = Field(description="You voted (null when not signed in)")
+    own_votes: list[int] = Field(description="The options you chose")
+    can_vote: bool = Field(description="Signed in, not yours, not voted yet, still open")
+
+
 class PostOut(Schema):
     id: str
     url: str
@@ -149,6 +206,7 @@ class PostOut(Schema):
     tags: list[str]
     community: str | None = Field(description="The community it is in (its slug), if any")
     media: list[MediaOut] = Field(description="Images, in order (at most four)")
+    poll: PollOut | None = Field(description="Its poll, as you see it")
     in_reply_to_id: str | None
     thread_root_id: str
     depth: int

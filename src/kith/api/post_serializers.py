@@ -15,9 +15,15 @@ from django.http import HttpResponse
 from django.utils import timezone
 
 from kith.api.serializers import person_summary_dict
-from kith.conversations.access import posts_by_ids, posts_for_fragments
+from kith.conversations.access import (
+    loaded_poll,
+    poll_votes_of,
+    posts_by_ids,
+    posts_for_fragments,
+)
 from kith.conversations.media import media_for_posts
 from kith.conversations.models import Media, Post, PostEdit, Reaction
+from kith.conversations.polls import poll_dict, poll_fragment, poll_view
 
 JSON_OPTIONS = orjson.OPT_UTC_Z | orjson.OPT_NON_STR_KEYS
 
@@ -105,8 +111,10 @@ def _quote_dict(post: Post, quoted: dict[int, Post], authors: _Authors) -> dict 
 
 
 def _fragment(post: Post, images: dict[int, list[dict]]) -> dict:
-    """Return what a post shows that changes only with its `version` (text, tags, media):
-    the part `posts_data_cached` keeps in the cache under (id, version)."""
+    """Return what a post shows that changes only with its `version` (text, tags, media,
+    its poll with the counts: a vote raises the version): the part `posts_data_cached`
+    keeps in the cache under (id, version)."""
+    poll = None if post.is_deleted else loaded_poll(post)
     return {
         "created_at": post.created_at,
         "edited_at": post.edited_at,
@@ -117,7 +125,24 @@ def _fragment(post: Post, images: dict[int, list[dict]]) -> dict:
         "tags": [] if post.is_deleted else [tag.name for tag in post.hashtags.all()],
         "community": post.community.slug if post.community_id is not None else None,
         "media": images.get(post.pk, []),
+        "poll": poll_fragment(poll) if poll is not None else None,
     }
+
+
+def _poll_data(viewer, post: Post, fragment: dict, now) -> dict | None:
+    """Return the post's poll as `viewer` sees it (their votes: `viewer_poll_votes`)."""
+    poll = fragment.get("poll")  # fragments cached before polls existed have none
+    if poll is None:
+        return None
+    view = poll_view(
+        poll,
+        post_id=post.pk,
+        author_id=post.author_id,
+        viewer=viewer,
+        own_votes=getattr(post, "viewer_poll_votes", ()),
+        now=now,
+    )
+    return poll_dict(view)
 
 
 def _post_dict(
@@ -129,6 +154,7 @@ def _post_dict(
     *,
     nested: bool = False,
     fragments: dict[int, dict] | None = None,
+    viewer=None,
 ) -> dict:
     """Return `post` as a dict: its fragment (from `fragments` when given, else built from
     the post and `images`) and what may change without a new version or per viewer."""
@@ -154,6 +180,7 @@ def _post_dict(
         "tags": fragment["tags"],
         "community": fragment["community"],
         "media": fragment["media"],
+        "poll": _poll_data(viewer, post, fragment, now),
         "in_reply_to_id": _id(post.in_reply_to_id),
         "thread_root_id": _id(post.thread_root_id or post.pk),
         "depth": post.depth,
@@ -179,7 +206,14 @@ def _post_dict(
     }
     if post.repost_of_id is not None and not nested:
         data["repost_of"] = _post_dict(
-            post.repost_of, quoted, authors, now, images, nested=True, fragments=fragments
+            post.repost_of,
+            quoted,
+            authors,
+            now,
+            images,
+            nested=True,
+            fragments=fragments,
+            viewer=viewer,
         )
     return data
 
@@ -223,7 +257,21 @@ def posts_data_cached(viewer, posts: list[Post]) -> list[dict]:
     `access.annotate_light`), their text, tags and media from the cached fragments. Posts
     that quote take the full path (`posts_data`): callers load those fully."""
     fragments, authors, now = fragments_for(posts), _Authors(), timezone.now()
-    return [_post_dict(post, {}, authors, now, None, fragments=fragments) for post in posts]
+    _annotate_poll_votes(viewer, posts, fragments)
+    return [
+        _post_dict(post, {}, authors, now, None, fragments=fragments, viewer=viewer)
+        for post in posts
+    ]
+
+
+def _annotate_poll_votes(viewer, posts: list[Post], fragments: dict[int, dict]) -> None:
+    """Set `viewer_poll_votes` on light posts whose fragment holds a poll: one query, and
+    only on a page that shows a poll."""
+    shown = posts + [p.repost_of for p in posts if p.repost_of_id is not None]
+    polls = {p.pk: fragments[p.pk]["poll"]["id"] for p in shown if fragments[p.pk].get("poll")}
+    votes = poll_votes_of(viewer, polls.values())
+    for post in shown:
+        post.viewer_poll_votes = votes.get(polls[post.pk], []) if post.pk in polls else []
 
 
 def _missing_quotes(viewer, posts: list[Post]) -> dict[int, Post]:
@@ -242,7 +290,7 @@ def posts_data(viewer, posts: list[Post]) -> list[dict]:
     """Return `posts` (loaded by access or selectors, annotated for `viewer`) as dicts."""
     quoted, authors, now = _missing_quotes(viewer, posts), _Authors(), timezone.now()
     images = _images(posts)
-    return [_post_dict(post, quoted, authors, now, images) for post in posts]
+    return [_post_dict(post, quoted, authors, now, images, viewer=viewer) for post in posts]
 
 
 def post_data(viewer, post: Post) -> dict:
@@ -263,7 +311,7 @@ def thread_data(viewer, thread, *, below: int | None = None) -> dict:
                 "depth": row.depth,
                 "parent_hidden": row.node.parent_hidden,
                 "continues": row.continues,
-                "post": _post_dict(row.post, quoted, authors, now, images),
+                "post": _post_dict(row.post, quoted, authors, now, images, viewer=viewer),
             }
             for row in rows
         ],

@@ -26,6 +26,8 @@ from django.utils import timezone
 
 from kith.conversations.models import (
     Mention,
+    Poll,
+    PollVote,
     Post,
     PostVisibility,
     QuotePolicy,
@@ -115,6 +117,8 @@ def with_relations(posts: QuerySet[Post]) -> QuerySet[Post]:
         "quote_of__author",
         "community",
         "repost_of__community",
+        "poll",
+        "repost_of__poll",
     ).prefetch_related("hashtags", "repost_of__hashtags")
 
 
@@ -347,9 +351,11 @@ def annotate_for_viewer(viewer, posts: list[Post]) -> list[Post]:
     - `viewer_reactions`: the reaction kinds the viewer left ("helpful", "used");
     - `viewer_reposted`: whether the viewer reposted it;
     - `quote_state`: for a quote, "shown", "removed_by_author" or "unavailable" (the quoted
-      post is deleted or the viewer may not see it); "" for other posts.
+      post is deleted or the viewer may not see it); "" for other posts;
+    - `viewer_poll_votes`: the options the viewer chose in the post's poll (posts loaded
+      `with_relations`, whose poll is loaded with them; one more query when a poll is shown).
 
-    At most three queries, whatever the number of posts.
+    At most four queries, whatever the number of posts.
     """
     shown = [p for p in posts] + [p.repost_of for p in posts if p.repost_of_id is not None]
     ids = {p.pk for p in shown}
@@ -371,7 +377,11 @@ def annotate_for_viewer(viewer, posts: list[Post]) -> list[Post]:
         if quoted_ids
         else set()
     )
+    polls = [poll for poll in map(loaded_poll, shown) if poll is not None]
+    votes = poll_votes_of(viewer, [poll.pk for poll in polls])
     for post in shown:
+        poll = loaded_poll(post)
+        post.viewer_poll_votes = votes.get(poll.pk, []) if poll is not None else []
         post.viewer_reactions = reactions.get(post.pk, set())
         post.viewer_reposted = post.pk in reposted
         if post.quote_of_id is None and not post.quote_revoked:
@@ -381,6 +391,52 @@ def annotate_for_viewer(viewer, posts: list[Post]) -> list[Post]:
         else:
             post.quote_state = "shown" if post.quote_of_id in quotable else "unavailable"
     return posts
+
+
+# --- Polls: reached only through their post -------------------------------------------------
+
+
+def loaded_poll(post: Post) -> Poll | None:
+    """Return `post`'s poll if it was loaded with the post (`with_relations`), else None."""
+    if not Post.poll.is_cached(post):
+        return None
+    return post._state.fields_cache.get("poll")
+
+
+def poll_votes_of(viewer, poll_ids: Iterable[int]) -> dict[int, list[int]]:
+    """Return the options `viewer` chose in each of `poll_ids`, by poll id (one query; none
+    for a visitor or no polls). Only for polls of posts `viewer` may see."""
+    ids = list(dict.fromkeys(poll_ids))
+    if not ids or not _signed_in(viewer):
+        return {}
+    votes: dict[int, list[int]] = {}
+    rows = PollVote.objects.filter(voter=viewer, poll_id__in=ids).values_list("poll_id", "choice")
+    for poll_id, choice in rows.order_by("poll_id", "choice"):
+        votes.setdefault(poll_id, []).append(choice)
+    return votes
+
+
+def poll_counts_shown(*, hide_totals: bool, expired: bool, is_author: bool) -> bool:
+    """Return whether a viewer of a poll's post sees its counts per option: always, unless
+    the poll hides them until it ends; its author sees them all along."""
+    return not hide_totals or expired or is_author
+
+
+def access_poll(viewer, poll_id) -> Poll:
+    """Return the poll `poll_id`, with its post and author, if `viewer` may see its post;
+    else raise Http404 (a deleted post has no poll)."""
+    poll_id = parse_id(poll_id)
+    poll = None
+    if poll_id:
+        poll = (
+            Poll.objects.filter(visible_q(viewer, "post__"))
+            .select_related("post", "post__author")
+            .filter(pk=poll_id)
+            .first()
+        )
+    if poll is None:
+        raise Http404("No such poll.")
+    return poll
 
 
 def post_for_system(post_id) -> Post | None:
@@ -489,7 +545,7 @@ def posts_for_fragments(post_ids: Iterable[int]) -> list[Post]:
     shown only on such pages."""
     return list(
         Post.objects.filter(pk__in=list(post_ids))
-        .select_related("community")
+        .select_related("community", "poll")
         .prefetch_related("hashtags")
     )
 

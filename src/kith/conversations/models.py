@@ -364,3 +364,64 @@ class Media(models.Model):
     @property
     def is_draft(self) -> bool:
         return self.post_id is None
+
+
+class Poll(models.Model):
+    """A poll on a post: two to four options, one or several choices, open until `expires_at`.
+
+    Counters live on the row and change only in `actions.polls`, under a lock of this row,
+    in the transaction that writes the votes: `option_votes[i]` is the number of votes for
+    option i, `votes_count` their sum, `voters_count` the number of people who voted.
+    `ended_at` is set once, by the periodic job that tells the author and the voters.
+    """
+
+    id = models.BigIntegerField(primary_key=True, default=new_id, editable=False)
+    post = models.OneToOneField(Post, on_delete=models.CASCADE, related_name="poll")
+    options = models.JSONField(help_text="The options' titles, in order (2 to 4)")
+    option_votes = models.JSONField(help_text="Votes for each option, in the same order")
+    multiple = models.BooleanField(default=False, help_text="Voters may choose several options")
+    hide_totals = models.BooleanField(
+        default=False, help_text="Counts per option are hidden until the poll ends"
+    )
+    expires_at = models.DateTimeField()
+    votes_count = models.PositiveIntegerField(default=0)
+    voters_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the end was announced (set once)"
+    )
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [
+            models.Index(
+                fields=["expires_at"],
+                condition=Q(ended_at__isnull=True),
+                name="poll_open_expires",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"poll {self.pk} on post {self.post_id}"
+
+    def is_expired(self, now: datetime | None = None) -> bool:
+        return self.expires_at <= (now or timezone.now())
+
+
+class PollVote(models.Model):
+    """One option chosen by one voter (a multiple-choice vote is several rows)."""
+
+    id = models.BigIntegerField(primary_key=True, default=new_id, editable=False)
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="votes")
+    voter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="poll_votes"
+    )
+    choice = models.PositiveSmallIntegerField(help_text="The option's position, from 0")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["poll", "voter", "choice"]
+        constraints = [
+            models.UniqueConstraint("poll", "voter", "choice", name="poll_vote_unique"),
+        ]
+        indexes = [models.Index(fields=["voter", "poll"], name="poll_vote_voter_poll")]

@@ -133,3 +133,40 @@ def _visible_stories(viewer, post: Post) -> QuerySet[Reaction]:
         stories = stories.filter(Q(story_public=True) | Q(person=viewer))
     stories = stories.exclude(person__in=Block.objects.filter(blocker=viewer).values("blocked"))
     return stories.exclude(person__in=Block.objects.filter(blocked=viewer).values("blocker"))
+
+
+def poll_shown(viewer, poll, *, now=None):
+    """Return `poll` (of a post `viewer` may see: `access.access_poll`, or loaded with its
+    post) as `viewer` sees it: a `polls.PollView` (one query for their votes)."""
+    from django.utils import timezone
+
+    from kith.conversations.access import poll_votes_of
+    from kith.conversations.polls import poll_fragment, poll_view
+
+    votes = poll_votes_of(viewer, [poll.pk])
+    return poll_view(
+        poll_fragment(poll),
+        post_id=poll.post_id,
+        author_id=poll.post.author_id,
+        viewer=viewer,
+        own_votes=votes.get(poll.pk, []),
+        now=now or timezone.now(),
+    )
+
+
+def poll_of_post(viewer, post: Post):
+    """Return the poll of `post` (one `viewer` may see; a repost: its original) as `viewer`
+    sees it, or None when it has none."""
+    from kith.conversations.access import loaded_poll
+    from kith.conversations.models import Poll
+
+    target = post.repost_of if post.repost_of_id is not None else post
+    if target.is_deleted:
+        return None
+    poll = loaded_poll(target)
+    if poll is None:
+        poll = Poll.objects.filter(post_id=target.pk).first()
+    if poll is None:
+        return None
+    poll.post = target
+    return poll_shown(viewer, poll)

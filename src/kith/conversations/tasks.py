@@ -27,3 +27,12 @@ def delete_stale_media_drafts() -> int:
     from kith.conversations.actions.media import media_drafts_delete_stale
 
     return media_drafts_delete_stale()
+
+
+@periodic("polls-end", every=timedelta(minutes=1))
+@task()
+def end_polls() -> int:
+    """Mark the polls whose time is up as ended; tell their author and voters (once)."""
+    from kith.conversations.actions.polls import polls_end_due
+
+    return polls_end_due()

@@ -30,6 +30,7 @@ class NotificationKind(models.TextChoices):
     REPOST = "repost", "Repost"
     QUOTE = "quote", "Quote"
     EDIT = "edit", "A post you replied to was edited"
+    POLL_ENDED = "poll_ended", "A poll you voted in or wrote ended"
     # Community events (`kith.communities.notices`): to the person concerned...
     COMMUNITY_INVITE = "community_invite", "Invitation to a community"
     COMMUNITY_APPROVED = "community_approved", "Request to join a community approved"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from ninja import Query, Router, Schema
 from ninja.errors import ValidationError as SchemaValidationError
 from pydantic import Field
@@ -20,6 +20,7 @@ from kith.api.post_schemas import (
     AcceptIn,
     EditIn,
     EditOut,
+    PollOut,
     PostIn,
     PostOut,
     QuoteIn,
@@ -28,6 +29,7 @@ from kith.api.post_schemas import (
     StoryOut,
     ThreadOut,
     UsedIn,
+    VoteIn,
 )
 from kith.api.post_serializers import (
     edit_dict,
@@ -42,6 +44,7 @@ from kith.api.routes.people import PageQuery
 from kith.api.schemas import ErrorOut
 from kith.conversations import actions, selectors
 from kith.conversations.access import access_post, annotate_for_viewer, thread_for
+from kith.conversations.polls import poll_dict
 from kith.core.ids import parse_id
 from kith.people.access import access_person
 
@@ -346,6 +349,38 @@ def remove_used(request, post_id: str):
     post = _load(request, post_id)
     actions.used_it_remove(person=request.auth, post=post)
     return _render(request, post)
+
+
+# --- Polls -------------------------------------------------------------------------------------
+
+
+def _poll_response(request, post) -> HttpResponse:
+    view = selectors.poll_of_post(request.auth, post)
+    if view is None:
+        raise Http404("This post has no poll.")
+    return json_response(poll_dict(view))
+
+
+@router.get("/posts/{post_id}/poll", response={200: PollOut, **ERRORS}, summary="A post's poll")
+def get_poll(request, post_id: str):
+    """Return the post's poll as you see it: counts per option unless it hides them until
+    it ends (you see your own poll's counts all along), and your votes."""
+    return _poll_response(request, _load(request, post_id))
+
+
+@router.post(
+    "/posts/{post_id}/poll/votes",
+    response={200: PollOut, **ERRORS},
+    auth=auth.required,
+    summary="Vote in a post's poll",
+)
+def vote(request, post_id: str, data: VoteIn):
+    """Vote once, for one option (several if the poll is `multiple`), by their numbers.
+    Refused (422, nothing written): the poll has ended, it is yours, you already voted, an
+    unknown or repeated option, several choices in a single-choice poll."""
+    post = _load(request, post_id)
+    actions.poll_vote(person=request.auth, post=post, choices=data.choices)
+    return _poll_response(request, _load(request, post_id))
 
 
 @router.get(

@@ -13,6 +13,7 @@ from kith.conversations.actions.media import (
     media_upload,
     media_upload_many,
 )
+from kith.conversations.actions.polls import poll_vote, polls_end_due
 from kith.conversations.actions.posts import (
     post_delete,
     post_edit,
@@ -42,6 +43,8 @@ __all__ = [
     "media_set_alt_text",
     "media_upload",
     "media_upload_many",
+    "poll_vote",
+    "polls_end_due",
     "post_delete",
     "post_edit",
     "post_publish",

@@ -35,6 +35,7 @@ from kith.conversations.actions.common import (
     who,
 )
 from kith.conversations.actions.media import attach_checked, check_media, post_media_delete
+from kith.conversations.actions.polls import poll_create, poll_for_post, poll_remove, poll_replace
 from kith.conversations.actions.reposts import REPOST_VISIBILITIES
 from kith.conversations.links import save_links
 from kith.conversations.models import (
@@ -46,6 +47,7 @@ from kith.conversations.models import (
     QuotePolicy,
     ReplyPolicy,
 )
+from kith.conversations.polls import check_poll
 from kith.conversations.validators import check_choice, check_content_warning, check_language
 from kith.feeds.actions import enqueue_fan_out, feed_recheck_post, feed_remove_post
 from kith.feeds.models import Notification, NotificationKind
@@ -65,15 +67,18 @@ def post_publish(
     quote_policy: str = QuotePolicy.ANYONE,
     media_ids: Iterable = (),
     community=None,
+    poll=None,
 ) -> Post:
     """Publish a post or a question (`kind`) by `author`; return it.
 
     Mentioned people are notified; today's posting count goes up by one. `media_ids` are
     `author`'s draft images (`media_upload`), attached in order (at most four). `community`
-    (a Community or its slug) is one `author` may post in.
+    (a Community or its slug) is one `author` may post in. `poll` (a mapping with
+    `options`, `expires_in`, `multiple`, `hide_totals`, or a `polls.PollSpec`) adds a poll.
     """
     errors: dict[str, list[str]] = {}
     check_choice(errors, "kind", kind, PostKind, allowed=[PostKind.POST, PostKind.QUESTION])
+    spec = check_poll(errors, poll)
     media = check_media(errors, author=author, media_ids=media_ids)
     place = check_community(errors, author, community)
     post, draft = prepare_post(
@@ -91,6 +96,8 @@ def post_publish(
     with transaction.atomic():
         save_post(post, draft)
         attach_checked(post, media)
+        if spec is not None:
+            poll_create(post, spec, now=post.created_at)
         count_posting_day(author)
         _notify_mentions(post, draft.mentioned_ids)
         enqueue_fan_out(post)
@@ -108,8 +115,9 @@ def post_reply(
     reply_policy: str = ReplyPolicy.EVERYONE,
     quote_policy: str = QuotePolicy.ANYONE,
     media_ids: Iterable = (),
+    poll=None,
 ) -> Post:
-    """Reply to `to` (an answer, if `to` is a question); return the reply.
+    """Reply to `to` (an answer, if `to` is a question), with a `poll` if given; return it.
 
     Raise Http404 if `author` may not see `to`, and ValidationError if they may not reply
     (deleted, closed, the reply rule) or the reply is not valid. The reply mentions the
@@ -124,6 +132,7 @@ def post_reply(
     if parent.community_id is not None:
         can_post_in(author, parent.community).check()
     kind = PostKind.ANSWER if parent.kind == PostKind.QUESTION else PostKind.POST
+    spec = check_poll(errors, poll)
     media = check_media(errors, author=author, media_ids=media_ids)
     post, draft = prepare_post(
         errors,
@@ -143,6 +152,8 @@ def post_reply(
     with transaction.atomic():
         save_post(post, draft, also_mention=(parent.author_id,))
         attach_checked(post, media)
+        if spec is not None:
+            poll_create(post, spec, now=post.created_at)
         bump(parent, replies_count=1)
         if parent.author_id != author.pk:
             connection_touch(person_id=author.pk, other_id=parent.author_id, at=post.created_at)
@@ -222,11 +233,16 @@ def post_edit(
     body: str,
     content_warning: str | None = None,
     language: str | None = None,
+    poll=None,
+    remove_poll: bool = False,
 ) -> Post:
     """Change the text of `by`'s own `post`, keeping the version it replaces; return it.
 
     Visibility and the reply rules stay as published. Mentions and tags follow the new
     text; people newly mentioned are notified, and so are the people who replied to it.
+    `poll` adds a poll or replaces the post's poll (`polls.poll_replace`: new options
+    start it again with no votes, as on Mastodon); `remove_poll` deletes it with its votes.
+    The edit history keeps earlier texts, not earlier polls.
     """
     require_author(post, by, "edit")
     require_live(post)
@@ -237,15 +253,27 @@ def post_edit(
         content_warning = check_content_warning(errors, content_warning)
     if language is not None:
         language = check_language(errors, language)
+    spec = check_poll(errors, poll)
+    if spec is not None and remove_poll:
+        errors.setdefault("poll", []).append("Give a poll or remove it, not both.")
     draft = draft_body(errors, author=by, body=body, post=post)
     if errors or draft is None:
         raise ValidationError(errors)
     new_warning = post.content_warning if content_warning is None else content_warning
     new_language = post.language if language is None else language
-    if (draft.body, new_warning, new_language) == (post.body, post.content_warning, post.language):
-        return post
+    text_changed = (draft.body, new_warning, new_language) != (
+        post.body,
+        post.content_warning,
+        post.language,
+    )
     now = timezone.now()
+    if not text_changed:
+        return _edit_poll_only(post, spec, remove_poll, now=now)
     with transaction.atomic():
+        if spec is not None:
+            poll_replace(post, spec, now=now)
+        elif remove_poll:
+            poll_remove(post)
         PostEdit.objects.create(
             post=post,
             version=post.version,
@@ -287,6 +315,21 @@ def post_edit(
     return post
 
 
+def _edit_poll_only(post: Post, spec, remove_poll: bool, *, now) -> Post:
+    """Apply an edit that changes only the poll (no new text version); return the post."""
+    if spec is None and not (remove_poll and poll_for_post(post) is not None):
+        return post
+    with transaction.atomic():
+        if spec is not None:
+            poll_replace(post, spec, now=now)
+        else:
+            poll_remove(post)
+        post.edited_at = now
+        post.version += 1
+        post.save(update_fields=["edited_at", "version"])
+    return post
+
+
 def post_delete(*, post: Post, by) -> Post:
     """Delete `by`'s own `post`, leaving a tombstone so the thread stays whole; return it.
 
@@ -305,6 +348,7 @@ def post_delete(*, post: Post, by) -> Post:
     with transaction.atomic():
         PostEdit.objects.filter(post=post).delete()
         PostHashtag.objects.filter(post=post).delete()
+        poll_remove(post)
         post_media_delete(post)
         Post.objects.filter(repost_of=post).delete()
         Notification.objects.filter(post=post).delete()
