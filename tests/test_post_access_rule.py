@@ -11,7 +11,7 @@ import re
 
 SRC = pathlib.Path(__file__).resolve().parents[1] / "src" / "kith"
 ACCESS_MODULES = {pathlib.Path("conversations/access.py")}
-MODELS = r"(Post|PostEdit|Reaction|Mention)"
+MODELS = r"(Post|PostEdit|Reaction|Mention|Poll|PollVote)"
 BY_ID = re.compile(
     rf"\b{MODELS}\.objects\.(get|filter|exclude)\((?P<args>[^()]*)\b(pk|id)(__in)?="
     rf"|\b{MODELS}\.objects\.in_bulk\("
@@ -47,6 +47,7 @@ def test_the_rule_catches_what_it_should():
     assert offending("Post.objects.filter(id__in=ids)")
     assert offending("Post.objects.filter(author=a, pk=post_id).first()")
     assert offending("Reaction.objects.get(id=1)")
+    assert offending("Poll.objects.filter(pk=poll_id).first()")
     assert offending("Post.objects.in_bulk(ids)")
     assert offending("get_object_or_404(Post, pk=1)")
     assert not offending("Post.objects.filter(pk=post.pk).update(replies_count=1)")
