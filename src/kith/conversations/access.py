@@ -352,7 +352,8 @@ def annotate_for_viewer(viewer, posts: list[Post]) -> list[Post]:
     - `viewer_reposted`: whether the viewer reposted it;
     - `quote_state`: for a quote, "shown", "removed_by_author" or "unavailable" (the quoted
       post is deleted or the viewer may not see it); "" for other posts;
-    - `viewer_poll_votes`: the options the viewer chose in the post's poll (posts loaded
+    - `viewer_poll_votes`: the options the viewer chose in the post's poll, and
+      `poll_shown`: the poll as the viewer sees it (`polls.PollView`) or None (posts loaded
       `with_relations`, whose poll is loaded with them; one more query when a poll is shown).
 
     At most four queries, whatever the number of posts.
@@ -379,9 +380,11 @@ def annotate_for_viewer(viewer, posts: list[Post]) -> list[Post]:
     )
     polls = [poll for poll in map(loaded_poll, shown) if poll is not None]
     votes = poll_votes_of(viewer, [poll.pk for poll in polls])
+    now = timezone.now()
     for post in shown:
-        poll = loaded_poll(post)
+        poll = loaded_poll(post) if not post.is_deleted else None
         post.viewer_poll_votes = votes.get(poll.pk, []) if poll is not None else []
+        post.poll_shown = _poll_shown(viewer, post, poll, now) if poll is not None else None
         post.viewer_reactions = reactions.get(post.pk, set())
         post.viewer_reposted = post.pk in reposted
         if post.quote_of_id is None and not post.quote_revoked:
@@ -401,6 +404,19 @@ def loaded_poll(post: Post) -> Poll | None:
     if not Post.poll.is_cached(post):
         return None
     return post._state.fields_cache.get("poll")
+
+
+def _poll_shown(viewer, post: Post, poll: Poll, now):
+    from kith.conversations.polls import poll_fragment, poll_view
+
+    return poll_view(
+        poll_fragment(poll),
+        post_id=post.pk,
+        author_id=post.author_id,
+        viewer=viewer,
+        own_votes=post.viewer_poll_votes,
+        now=now,
+    )
 
 
 def poll_votes_of(viewer, poll_ids: Iterable[int]) -> dict[int, list[int]]:

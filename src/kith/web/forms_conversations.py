@@ -10,6 +10,12 @@ from django import forms
 from django.conf import settings
 
 from kith.conversations.models import PostKind, PostVisibility, QuotePolicy, ReplyPolicy
+from kith.conversations.polls import (
+    DEFAULT_EXPIRES_IN,
+    DURATIONS,
+    MAX_OPTIONS,
+    OPTION_MAX_CHARS,
+)
 from kith.conversations.validators import CONTENT_WARNING_MAX, STORY_MAX
 
 
@@ -64,8 +70,27 @@ class ComposeForm(forms.Form):
         help_text="Post in one of your communities: its members can see it in its feed.",
     )
 
+    poll_duration = forms.TypedChoiceField(
+        choices=[(seconds, label) for label, seconds in DURATIONS.items()],
+        coerce=int,
+        required=False,
+        empty_value=None,
+        initial=DEFAULT_EXPIRES_IN,
+        label="Poll open for",
+    )
+    poll_multiple = forms.BooleanField(required=False, label="Voters may choose several options")
+    poll_hide_totals = forms.BooleanField(
+        required=False, label="Hide the counts until the poll ends (you see them)"
+    )
+
     def __init__(self, *args, communities=(), **kwargs):
         super().__init__(*args, **kwargs)
+        for number in range(1, MAX_OPTIONS + 1):
+            self.fields[f"poll_option_{number}"] = forms.CharField(
+                required=False,
+                max_length=OPTION_MAX_CHARS,
+                label=f"Option {number}" + ("" if number <= 2 else " (optional)"),
+            )
         choices = [("", "No community")] + [(c.slug, c.name) for c in communities]
         self.fields["community"].choices = choices
         if len(choices) == 1:  # in no community: nothing to pick (a forged value is refused)
@@ -74,6 +99,32 @@ class ComposeForm(forms.Form):
     @property
     def limit(self) -> int:
         return settings.KITH_POST_MAX_CHARS
+
+    @property
+    def poll_options(self) -> list:
+        return [self[f"poll_option_{n}"] for n in range(1, MAX_OPTIONS + 1)]
+
+    def poll(self) -> dict | None:
+        """Return the poll the cleaned form asks for (some option written), else None."""
+        data = self.cleaned_data
+        options = [data.get(f"poll_option_{n}", "") for n in range(1, MAX_OPTIONS + 1)]
+        options = [option for option in options if option.strip()]
+        if not options:
+            return None
+        return {
+            "options": options,
+            "expires_in": data.get("poll_duration") or DEFAULT_EXPIRES_IN,
+            "multiple": bool(data.get("poll_multiple")),
+            "hide_totals": bool(data.get("poll_hide_totals")),
+        }
+
+
+class VoteForm(forms.Form):
+    """The choices of a vote: option numbers (checkboxes or one radio button)."""
+
+    choice = forms.TypedMultipleChoiceField(
+        coerce=int, choices=[(n, n) for n in range(MAX_OPTIONS)], required=False
+    )
 
 
 class ReplyForm(forms.Form):

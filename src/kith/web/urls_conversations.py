@@ -8,7 +8,7 @@ from django.urls import path, re_path
 
 from kith.web.views import conversation_lists as lists
 from kith.web.views import conversations as posts
-from kith.web.views import journey
+from kith.web.views import journey, polls
 
 HANDLE = r"@(?P<handle>[A-Za-z0-9_.]{1,30})"
 POST = rf"^{HANDLE}/(?P<post_id>[0-9]{{1,20}})"
@@ -32,4 +32,5 @@ urlpatterns = [
     re_path(rf"{POST}/accept$", posts.answer_accept, name="answer_accept"),
     re_path(rf"{POST}/helpful$", posts.post_helpful, name="post_helpful"),
     re_path(rf"{POST}/used$", posts.post_used, name="post_used"),
+    re_path(rf"{POST}/poll$", polls.poll_vote, name="poll_vote"),
 ]

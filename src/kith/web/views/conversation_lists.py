@@ -65,6 +65,7 @@ def compose(request):
                 quote_policy=data["quote_policy"],
                 media_ids=held,
                 community=data.get("community") or None,
+                poll=form.poll(),
             )
         except ValidationError as error:
             apply_errors(form, error)
