@@ -210,3 +210,15 @@ def test_a_page_with_polls_costs_one_query_more(client, alice, bob):
         html = page(client, path)
     assert html.count('data-testid="poll"') == 3
     assert len(polls) == len(plain) + 1, [q["sql"][:80] for q in polls.captured_queries]
+
+
+def test_the_end_in_notifications_and_settings(client, alice, bob):
+    post = actions.post_publish(author=alice, body="Which clay?", poll=POLL)
+    actions.poll_vote(person=bob, post=post, choices=[0])
+    Poll.objects.filter(post=post).update(expires_at=timezone.now() - timedelta(seconds=1))
+    actions.polls_end_due()
+    client.force_login(bob)
+    html = page(client, "/notifications/")
+    assert 'data-kind="poll_ended"' in html and "A poll you voted in has ended: Which clay?" in html
+    html = page(client, "/settings/notifications/")
+    assert "A poll you voted in or wrote ended" in html and 'name="kind_poll_ended"' in html
