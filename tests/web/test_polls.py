@@ -222,3 +222,25 @@ def test_the_end_in_notifications_and_settings(client, alice, bob):
     assert 'data-kind="poll_ended"' in html and "A poll you voted in has ended: Which clay?" in html
     html = page(client, "/settings/notifications/")
     assert "A poll you voted in or wrote ended" in html and 'name="kind_poll_ended"' in html
+
+
+def test_edit_the_poll_on_the_edit_page(client, alice, bob):
+    post = actions.post_publish(author=alice, body="Which clay?", poll=POLL)
+    actions.poll_vote(person=bob, post=post, choices=[2])
+    client.force_login(alice)
+    edit = f"{post.get_absolute_url()}/edit"
+    html = page(client, edit)
+    assert 'name="poll_action"' in html and 'value="Green"' in html
+    base = {"body": "Which clay?", "content_warning": "", "language": ""}
+    response = client.post(edit, base | {"poll_action": "keep", "poll_option_1": "X"})
+    assert response.status_code == 302 and Poll.objects.get().votes_count == 1
+    response = client.post(edit, base | {"poll_action": "set"})
+    assert response.status_code == 400 and "Write the poll" in response.content.decode()
+    fields = {"poll_option_1": "Clay", "poll_option_2": "Glass", "poll_duration": "300"}
+    response = client.post(edit, base | {"poll_action": "set", **fields})
+    assert response.status_code == 302
+    poll = Poll.objects.get()
+    assert poll.options == ["Clay", "Glass"] and poll.votes_count == 0
+    assert not PollVote.objects.exists()
+    response = client.post(edit, base | {"poll_action": "remove"})
+    assert response.status_code == 302 and not Poll.objects.exists()

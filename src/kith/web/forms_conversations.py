@@ -40,7 +40,60 @@ def warning_field() -> forms.CharField:
     )
 
 
-class ComposeForm(forms.Form):
+class PollFieldsForm(forms.Form):
+    """The fields of a poll: up to four options (an empty one is left out), its duration,
+    several choices, hidden counts. Checked by the action, like the body."""
+
+    poll_duration = forms.TypedChoiceField(
+        choices=[(seconds, label) for label, seconds in DURATIONS.items()],
+        coerce=int,
+        required=False,
+        empty_value=None,
+        initial=DEFAULT_EXPIRES_IN,
+        label="Poll open for",
+    )
+    poll_multiple = forms.BooleanField(required=False, label="Voters may choose several options")
+    poll_hide_totals = forms.BooleanField(
+        required=False, label="Hide the counts until the poll ends (you see them)"
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for number in range(1, MAX_OPTIONS + 1):
+            self.fields[f"poll_option_{number}"] = forms.CharField(
+                required=False,
+                max_length=OPTION_MAX_CHARS,
+                label=f"Option {number}" + ("" if number <= 2 else " (optional)"),
+            )
+        if self.field_order:
+            self.order_fields(self.field_order)
+
+    @property
+    def poll_options(self) -> list:
+        return [self[f"poll_option_{n}"] for n in range(1, MAX_OPTIONS + 1)]
+
+    def poll(self) -> dict | None:
+        """Return the poll the cleaned form asks for (some option written), else None."""
+        data = self.cleaned_data
+        options = [data.get(f"poll_option_{n}", "") for n in range(1, MAX_OPTIONS + 1)]
+        options = [option for option in options if option.strip()]
+        if not options:
+            return None
+        return {
+            "options": options,
+            "expires_in": data.get("poll_duration") or DEFAULT_EXPIRES_IN,
+            "multiple": bool(data.get("poll_multiple")),
+            "hide_totals": bool(data.get("poll_hide_totals")),
+        }
+
+    @staticmethod
+    def poll_initial(poll) -> dict:
+        """Return the poll fields filled in from `poll` (to edit it)."""
+        initial = {f"poll_option_{n}": t for n, t in enumerate(poll.options, 1)}
+        return initial | {"poll_multiple": poll.multiple, "poll_hide_totals": poll.hide_totals}
+
+
+class ComposeForm(PollFieldsForm):
     """A new post or question, with who sees it and who may reply to or quote it."""
 
     body = body_field()
@@ -70,27 +123,8 @@ class ComposeForm(forms.Form):
         help_text="Post in one of your communities: its members can see it in its feed.",
     )
 
-    poll_duration = forms.TypedChoiceField(
-        choices=[(seconds, label) for label, seconds in DURATIONS.items()],
-        coerce=int,
-        required=False,
-        empty_value=None,
-        initial=DEFAULT_EXPIRES_IN,
-        label="Poll open for",
-    )
-    poll_multiple = forms.BooleanField(required=False, label="Voters may choose several options")
-    poll_hide_totals = forms.BooleanField(
-        required=False, label="Hide the counts until the poll ends (you see them)"
-    )
-
     def __init__(self, *args, communities=(), **kwargs):
         super().__init__(*args, **kwargs)
-        for number in range(1, MAX_OPTIONS + 1):
-            self.fields[f"poll_option_{number}"] = forms.CharField(
-                required=False,
-                max_length=OPTION_MAX_CHARS,
-                label=f"Option {number}" + ("" if number <= 2 else " (optional)"),
-            )
         choices = [("", "No community")] + [(c.slug, c.name) for c in communities]
         self.fields["community"].choices = choices
         if len(choices) == 1:  # in no community: nothing to pick (a forged value is refused)
@@ -99,24 +133,6 @@ class ComposeForm(forms.Form):
     @property
     def limit(self) -> int:
         return settings.KITH_POST_MAX_CHARS
-
-    @property
-    def poll_options(self) -> list:
-        return [self[f"poll_option_{n}"] for n in range(1, MAX_OPTIONS + 1)]
-
-    def poll(self) -> dict | None:
-        """Return the poll the cleaned form asks for (some option written), else None."""
-        data = self.cleaned_data
-        options = [data.get(f"poll_option_{n}", "") for n in range(1, MAX_OPTIONS + 1)]
-        options = [option for option in options if option.strip()]
-        if not options:
-            return None
-        return {
-            "options": options,
-            "expires_in": data.get("poll_duration") or DEFAULT_EXPIRES_IN,
-            "multiple": bool(data.get("poll_multiple")),
-            "hide_totals": bool(data.get("poll_hide_totals")),
-        }
 
 
 class VoteForm(forms.Form):
@@ -136,10 +152,29 @@ class AnswerForm(ReplyForm):
     body = body_field("Your answer", rows=4)
 
 
-class EditForm(forms.Form):
+class EditForm(PollFieldsForm):
     body = body_field("Text")
     content_warning = warning_field()
     language = forms.CharField(required=False, max_length=16, label="Language")
+    poll_action = forms.ChoiceField(
+        choices=[
+            ("keep", "Keep it as it is"),
+            ("set", "Save the poll below (other options start it again with no votes)"),
+            ("remove", "Remove the poll and its votes"),
+        ],
+        initial="keep",
+        required=False,
+        label="The poll",
+        help_text="A saved poll is open for its duration from now.",
+    )
+    field_order = ["body", "content_warning", "language", "poll_action"]
+
+    def clean(self):
+        data = super().clean()
+        data["poll_action"] = data.get("poll_action") or "keep"
+        if data["poll_action"] == "set" and self.poll() is None:
+            self.add_error("poll_option_1", "Write the poll's options to save it.")
+        return data
 
 
 class QuoteForm(forms.Form):

@@ -22,6 +22,7 @@ from kith.conversations.access import (
     can_quote,
     can_reply,
     can_repost,
+    loaded_poll,
     thread_for,
 )
 from kith.conversations.links import links_for_author
@@ -193,9 +194,13 @@ def post_edit(request, handle: str, post_id: str):
         "content_warning": post.content_warning,
         "language": post.language,
     }
+    poll = loaded_poll(post)
+    if poll is not None:
+        initial |= EditForm.poll_initial(poll)
     form = EditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        action = data["poll_action"]
         try:
             actions.post_edit(
                 post=post,
@@ -203,6 +208,8 @@ def post_edit(request, handle: str, post_id: str):
                 body=data["body"],
                 content_warning=data["content_warning"],
                 language=data["language"],
+                poll=form.poll() if action == "set" else None,
+                remove_poll=action == "remove",
             )
         except ValidationError as error:
             apply_errors(form, error)
