@@ -2,7 +2,8 @@
 
 Anna opens "Add a poll" in the compose box, writes three options, lets voters choose
 several and publishes; Ben sees the voting form on her post, votes for two options (htmx
-swaps in the results: percentages, his choices marked); Anna sees the counts of her poll.
+swaps in the results: the share of voters per option, his choices marked); Anna sees the
+counts of her poll.
 """
 
 from __future__ import annotations
@@ -50,14 +51,14 @@ def test_compose_a_poll_vote_and_see_the_results(open_tab, live_server, settings
     form.get_by_label("Celadon").check()
     form.get_by_label("Shino").check()
     ben.get_by_role("button", name="Vote").click()
-    expect(ben.get_by_test_id("poll-percent")).to_have_text(["50%", "0%", "50%"])
+    expect(ben.get_by_test_id("poll-percent")).to_have_text(["100%", "0%", "100%"])
     expect(ben.get_by_test_id("poll")).to_contain_text("1 person voted")
-    expect(ben.get_by_role("meter", name="Celadon: 50%, 1 vote")).to_be_visible()
+    expect(ben.get_by_role("meter", name="Celadon: 100%, 1 vote")).to_be_visible()
     assert sorted(PollVote.objects.values_list("choice", flat=True)) == [0, 2]
     ben_tab.screenshot("60-poll-voted.png")
     assert not ben_tab.errors and not ben_tab.csp_violations()
 
     # 3. Anna sees the counts of her poll.
     anna.reload()
-    expect(anna.get_by_test_id("poll-percent")).to_have_text(["50%", "0%", "50%"])
+    expect(anna.get_by_test_id("poll-percent")).to_have_text(["100%", "0%", "100%"])
     assert not anna_tab.errors

@@ -207,12 +207,15 @@ def poll_view(fragment: dict, *, post_id: int, author_id: int, viewer, own_votes
     )
     can_vote = bool(signed_in and not is_author and not own and not expired)
     total = fragment["votes_count"]
+    # Of the voters when several choices are allowed (as Mastodon's web app does): "40% of
+    # the people chose this"; the shares then add up to more than 100.
+    base = fragment["voters_count"] if fragment["multiple"] else total
     options = [
         PollOptionView(
             number=i,
             title=title,
             votes_count=fragment["option_votes"][i] if counts_shown else None,
-            percent=(round(100 * fragment["option_votes"][i] / total) if total else 0)
+            percent=(round(100 * fragment["option_votes"][i] / base) if base else 0)
             if counts_shown
             else None,
             chosen=i in own,
