@@ -10,7 +10,7 @@ import kith.core.ids
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("conversations", "0004_post_community"),
+        ("conversations", "0005_post_shared_via"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
