@@ -600,14 +600,14 @@ def visible_ids(viewer, post_ids: Iterable[int]) -> set[int]:
 
 def posts_for_status_fragments(post_ids: Iterable[int]) -> list[Post]:
     """Return posts `post_ids` with what the Mastodon API's cached part of a Status needs
-    (author, hashtags, mentioned people, the replied-to post's author as
+    (author, poll, hashtags, mentioned people, the replied-to post's author as
     `reply_author_id`): three queries. As `posts_for_fragments`: only for ids the caller
     loaded through the access rule for the viewer."""
     from django.db.models import F, Prefetch
 
     return list(
         Post.objects.filter(pk__in=list(post_ids))
-        .select_related("author")
+        .select_related("author", "poll")
         .annotate(reply_author_id=F("in_reply_to__author_id"))
         .prefetch_related(
             "hashtags",

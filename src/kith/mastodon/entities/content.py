@@ -1,10 +1,11 @@
 """What a Status is made of besides the post itself: visibility mapping, MediaAttachment,
-Status::Tag and Tag, PreviewCard."""
+Status::Tag and Tag, PreviewCard, Poll."""
 
 from __future__ import annotations
 
 from kith.conversations.models import Hashtag, Media, PostVisibility
-from kith.mastodon.entities.common import absolute
+from kith.conversations.polls import PollView
+from kith.mastodon.entities.common import absolute, iso
 
 # --- Visibility ---------------------------------------------------------------------------------
 
@@ -124,3 +125,24 @@ def preview_card(
         "language": None,
         "published_at": None,
     }
+
+
+def poll(view: PollView) -> dict:
+    """Return a Poll from the poll as the viewer sees it (`conversations.polls.poll_view`):
+    per-option counts are null while the poll hides them (`hide_totals`, until it ends; its
+    author sees them); `voters_count` only for a multiple-choice poll, as on Mastodon;
+    `voted` and `own_votes` only for a signed-in viewer."""
+    data = {
+        "id": str(view.id),
+        "expires_at": iso(view.expires_at),
+        "expired": view.expired,
+        "multiple": view.multiple,
+        "votes_count": view.votes_count,
+        "voters_count": view.voters_count if view.multiple else None,
+        "options": [{"title": o.title, "votes_count": o.votes_count} for o in view.options],
+        "emojis": [],
+    }
+    if view.voted is not None:
+        data["voted"] = view.voted
+        data["own_votes"] = list(view.own_votes)
+    return data

@@ -29,17 +29,15 @@ TYPES: dict[str, str] = {
     K.FOLLOW_REQUEST: "follow_request",
     K.QUOTE: "quote",
     K.EDIT: "update",
+    K.POLL_ENDED: "poll",
 }
-POLL_KIND = "poll_ended"  # the polls part's kind, when it exists
 TYPES_WITH_STATUS = {"mention", "status", "reblog", "favourite", "poll", "update", "quote"}
 GROUPED_TYPES = {"favourite", "follow", "reblog"}
-MASTODON_TYPES = sorted(set(TYPES.values()) | {"poll"})
+MASTODON_TYPES = sorted(set(TYPES.values()))
 
 
 def notification_type(kind: str) -> str | None:
     """Return the Mastodon type of a Kith notification kind, or None if it has none."""
-    if kind == POLL_KIND:
-        return "poll"
     return TYPES.get(kind)
 
 
@@ -47,10 +45,7 @@ def mastodon_kinds(types: Iterable[str] | None = None, exclude: Iterable[str] = 
     """Return the Kith kinds shown for Mastodon `types` (None: all) minus `exclude`
     (`types[]` and `exclude_types[]`); unknown types match nothing."""
     wanted = set(MASTODON_TYPES if types is None else types) - set(exclude)
-    kinds = [kind for kind, type_ in TYPES.items() if type_ in wanted]
-    if "poll" in wanted:
-        kinds.append(POLL_KIND)
-    return kinds
+    return [kind for kind, type_ in TYPES.items() if type_ in wanted]
 
 
 def group_key(notification: Notification, type_: str) -> str:
@@ -65,37 +60,51 @@ def group_key(notification: Notification, type_: str) -> str:
 
 
 class _Loaded:
-    """The posts (through the access rule) and accounts a list of notifications shows."""
+    """The posts (through the access rule) and accounts a list of notifications shows:
+    `items` are (notification, Mastodon type, account id) of those that can be shown."""
 
     def __init__(self, items: list[Notification], viewer) -> None:
-        self.items = []
+        typed = []
         wanted_posts = set()
         for item in items:
             type_ = notification_type(item.kind)
-            if type_ is None or item.actor_id is None:
+            if type_ is None or (type_ in TYPES_WITH_STATUS and item.post_id is None):
                 continue
-            if type_ in TYPES_WITH_STATUS and item.post_id is None:
-                continue
-            self.items.append((item, type_))
+            typed.append((item, type_))
             if type_ in TYPES_WITH_STATUS:
                 wanted_posts.add(item.post_id)
         found = posts_by_ids(viewer, wanted_posts) if wanted_posts else {}
         shown = list(found.values())
+        # A poll's end reaches its author from nobody: the account is theirs, as on Mastodon.
+        actors = [
+            (
+                item,
+                type_,
+                item.actor_id
+                or (
+                    found[item.post_id].author_id
+                    if type_ == "poll" and item.post_id in found
+                    else None
+                ),
+            )
+            for item, type_ in typed
+        ]
         authors = [p.author_id for p in shown] + [
             p.repost_of.author_id for p in shown if p.repost_of_id
         ]
-        self.people = Accounts(viewer).load([item.actor_id for item, _ in self.items] + authors)
+        people = [actor for _, _, actor in actors if actor is not None]
+        self.people = Accounts(viewer).load(people + authors)
         self.statuses = (
             {int(s["id"]): s for s in statuses(shown, viewer, accounts=self.people)}
             if shown
             else {}
         )
         self.items = [
-            (item, type_)
-            for item, type_ in self.items
-            if type_ not in TYPES_WITH_STATUS or item.post_id in self.statuses
+            (item, type_, actor)
+            for item, type_, actor in actors
+            if actor in self.people.bases
+            and (type_ not in TYPES_WITH_STATUS or item.post_id in self.statuses)
         ]
-        self.items = [(i, t) for i, t in self.items if i.actor_id in self.people.bases]
 
 
 def notifications(items: Iterable[Notification], viewer) -> list[dict]:
@@ -105,13 +114,13 @@ def notifications(items: Iterable[Notification], viewer) -> list[dict]:
     their tags), their statuses (seven) and every account shown, loaded once (four)."""
     loaded = _Loaded(list(items), viewer)
     result = []
-    for item, type_ in loaded.items:
+    for item, type_, actor in loaded.items:
         data = {
             "id": str(item.pk),
             "type": type_,
             "group_key": group_key(item, type_),
             "created_at": iso(item.created_at),
-            "account": loaded.people.of(item.actor_id),
+            "account": loaded.people.of(actor),
         }
         if type_ in TYPES_WITH_STATUS:
             data["status"] = loaded.statuses[item.post_id]
@@ -130,7 +139,7 @@ def grouped_notifications(
     groups: dict[str, dict] = {}
     account_ids: list[int] = []
     status_ids: list[int] = []
-    for item, type_ in loaded.items:
+    for item, type_, actor in loaded.items:
         key = group_key(item, type_) if type_ in groupable else f"ungrouped-{item.pk}"
         group = groups.get(key)
         if group is None:
@@ -151,10 +160,10 @@ def grouped_notifications(
         group["notifications_count"] += 1
         group["page_min_id"] = str(min(int(group["page_min_id"]), item.pk))
         samples = group["sample_account_ids"]
-        if str(item.actor_id) not in samples and len(samples) < 8:
-            samples.append(str(item.actor_id))
-        if item.actor_id not in account_ids:
-            account_ids.append(item.actor_id)
+        if str(actor) not in samples and len(samples) < 8:
+            samples.append(str(actor))
+        if actor not in account_ids:
+            account_ids.append(actor)
     return {
         "accounts": [loaded.people.of(pk) for pk in account_ids],
         "statuses": [loaded.statuses[pk] for pk in status_ids],

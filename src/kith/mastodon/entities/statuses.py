@@ -23,20 +23,29 @@ the reblog then.
 from __future__ import annotations
 
 from django.core.cache import cache
+from django.utils import timezone
 
 from kith.conversations.access import (
     annotate_for_viewer,
+    loaded_poll,
+    poll_votes_of,
     posts_by_ids,
     posts_for_status_fragments,
     visible_ids,
 )
 from kith.conversations.media import media_for_posts
 from kith.conversations.models import Media, Post, PostVisibility, QuotePolicy
+from kith.conversations.polls import poll_fragment, poll_view
 from kith.feeds.models import KeywordFilter
 from kith.feeds.selectors import active_filters, filters_matching
 from kith.mastodon.entities.accounts import Accounts, mention
 from kith.mastodon.entities.common import absolute, iso, sid
-from kith.mastodon.entities.content import mastodon_visibility, media_attachment, status_tag
+from kith.mastodon.entities.content import (
+    mastodon_visibility,
+    media_attachment,
+    poll,
+    status_tag,
+)
 from kith.mastodon.entities.filters import filter_result
 
 # --- The cached, viewer-independent part -------------------------------------------------------
@@ -57,7 +66,9 @@ def _fragment(post: Post, media: list[Media]) -> dict:
     """Return what a Status shows that changes only with the post's version. `text` (the
     body and warning, for keyword filters) is kept beside the Status, never sent."""
     url = status_url(post)
+    shown_poll = loaded_poll(post)
     return {
+        "poll": poll_fragment(shown_poll) if shown_poll is not None else None,
         "status": {
             "id": str(post.pk),
             "uri": url,
@@ -133,8 +144,10 @@ def quote_approval(post: Post, viewer, connected: bool) -> dict:
 class _Page:
     """What one `statuses` call has loaded: fragments, accounts, filters, quoted posts."""
 
-    def __init__(self, viewer, fragments, people: Accounts, filters, quoted) -> None:
+    def __init__(self, viewer, fragments, people: Accounts, filters, quoted, votes) -> None:
         self.viewer = viewer
+        self.votes = votes
+        self.now = timezone.now()
         self.fragments = fragments
         self.people = people
         self.filters = filters
@@ -154,7 +167,7 @@ class _Page:
                 "favourites_count": post.helpful_count,
                 "quotes_count": post.quotes_count,
                 "reblog": None,
-                "poll": None,
+                "poll": self.poll(post, fragment),
                 "quote": self.quote(post, depth),
                 "quote_approval": quote_approval(
                     post, self.viewer, post.author_id in self.people.connections
@@ -186,6 +199,22 @@ class _Page:
             "viewer": {"helpful": "helpful" in reactions, "used": "used" in reactions},
         }
         return data
+
+    def poll(self, post: Post, fragment: dict) -> dict | None:
+        """Return the post's Poll as the viewer sees it, or None."""
+        shown = fragment.get("poll")  # parts cached before polls existed have none
+        if shown is None:
+            return None
+        own = getattr(post, "viewer_poll_votes", None)
+        view = poll_view(
+            shown,
+            post_id=post.pk,
+            author_id=post.author_id,
+            viewer=self.viewer,
+            own_votes=self.votes.get(shown["id"], []) if own is None else own,
+            now=self.now,
+        )
+        return poll(view)
 
     def quote(self, post: Post, depth: int) -> dict | None:
         """Return a Quote (one level in) or ShallowQuote (deeper), or None: Kith's quote
@@ -286,7 +315,9 @@ def statuses(
     signed_in = viewer is not None and getattr(viewer, "is_authenticated", False)
     if filters is None:
         filters = active_filters(viewer) if signed_in else []
-    page = _Page(viewer, status_fragments(originals_shown), people, filters, quoted)
+    fragments = status_fragments(originals_shown)
+    votes = _votes(viewer, originals_shown, fragments)
+    page = _Page(viewer, fragments, people, filters, quoted, votes)
     return [page.reblog(p) if p.repost_of_id is not None else page.status(p) for p in posts]
 
 
@@ -297,6 +328,18 @@ def status(post: Post, viewer) -> dict:
     if not found:
         raise ValueError("status() of a post the viewer cannot be shown")
     return found[0]
+
+
+def _votes(viewer, posts: list[Post], fragments: dict[int, dict]) -> dict[int, list[int]]:
+    """Return the viewer's choices in the polls of `posts` that do not carry them already
+    (`annotate_for_viewer` sets `viewer_poll_votes`; light posts have none), by poll id:
+    one query, only on a page that shows such a poll."""
+    polls = [
+        fragments[p.pk]["poll"]["id"]
+        for p in posts
+        if fragments[p.pk].get("poll") and getattr(p, "viewer_poll_votes", None) is None
+    ]
+    return poll_votes_of(viewer, polls) if polls else {}
 
 
 def _quoted_posts(viewer, shown: list[Post]) -> dict[int, Post]:
