@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import connections
@@ -49,7 +50,7 @@ class Prepared:
         uses the marker (a value no row holds) where the value goes."""
         self.build = build
         self._strings = {marker: name for name, marker in (strings or {}).items()}
-        self._compiled: dict[str, tuple[str, list, list, list]] = {}
+        self._compiled: dict[str, _Compiled] = {}
         self._lock = threading.Lock()
         self._slots: dict[Any, tuple[str, int | None]] = {}
         self._sizes: dict[str, int] = {}
@@ -74,7 +75,7 @@ class Prepared:
         return value
 
     # --- compiling and running ------------------------------------------------------------
-    def _compile(self, using: str):
+    def _compile(self, using: str) -> _Compiled:
         with self._lock:
             found = self._compiled.get(using)
             if found is not None:
@@ -85,68 +86,96 @@ class Prepared:
             sql, params = compiler.as_sql()
             connection = connections[using]
             now_forms = {_NOW, connection.ops.adapt_datetimefield_value(_NOW)}
-            plan = []  # per parameter: (name, index, is_datetime) or None for a constant
-            for param in params:
+            template = list(params)
+            scalars: list[tuple[int, str, bool]] = []  # (position, name, is_datetime)
+            lists: dict[str, list[int]] = {}  # name -> the positions of its slots, in order
+            placed = set()
+            for i, param in enumerate(params):
                 if isinstance(param, int) and not isinstance(param, bool) and param in self._slots:
                     name, index = self._slots[param]
-                    plan.append((name, index, False))
+                    if index is None:
+                        scalars.append((i, name, False))
+                    else:
+                        lists.setdefault(name, [0] * self._sizes[name])[index] = i
+                        template[i] = FILLER
+                    placed.add(name)
                 elif isinstance(param, str) and param in self._strings:
-                    plan.append((self._strings[param], None, False))
+                    scalars.append((i, self._strings[param], False))
+                    placed.add(self._strings[param])
                 elif isinstance(param, str | dt.datetime) and param in now_forms:
-                    plan.append((self._slots[_NOW][0], None, True))
-                else:
-                    plan.append(None)
+                    name = self._slots[_NOW][0]
+                    # a datetime parameter stays one; a string one is adapted as the ORM does
+                    scalars.append((i, name, not isinstance(param, dt.datetime)))
+                    placed.add(name)
             wanted = {name for name, _ in self._slots.values()} | set(self._strings.values())
-            placed = {step[0] for step in plan if step is not None}
             if wanted - placed:
                 raise ValueError(f"placeholders not found in the SQL: {sorted(wanted - placed)}")
             fields = [column[0] for column in compiler.select[: compiler.col_count]]
-            converters = sorted(compiler.get_converters(fields).items())
-            found = (sql, list(params), plan, converters, dict(self._sizes))
+            converters = [
+                (index, functions, expression)
+                for index, (functions, expression) in sorted(
+                    compiler.get_converters(fields).items()
+                )
+            ]
+            raw_sql = None
+            if connection.vendor == "sqlite":  # what SQLiteCursorWrapper does on every execute
+                from django.db.backends.sqlite3.base import FORMAT_QMARK_REGEX
+
+                raw_sql = FORMAT_QMARK_REGEX.sub("?", sql).replace("%%", "%")
+            found = _Compiled(sql, raw_sql, template, scalars, lists, converters)
             self._compiled[using] = found
             return found
 
     def rows(self, using: str = "default", **values) -> list[tuple]:
         """Run the query with `values` (by placeholder name); return its rows as tuples."""
-        sql, params, plan, converters, sizes = self._compile(using)
+        compiled = self._compile(using)
         connection = connections[using]
-        lists = {}
-        for name, size in sizes.items():
-            given = list(values[name])
-            if len(given) > size:
-                raise ValueError(f"{name}: {len(given)} values, compiled for {size}")
-            lists[name] = given + [FILLER] * (size - len(given))
-        final = list(params)
-        for i, step in enumerate(plan):
-            if step is None:
-                continue
-            name, index, is_datetime = step
-            if index is not None:
-                final[i] = lists[name][index]
-            elif is_datetime:
-                value = values[name]
-                final[i] = (
-                    value if isinstance(params[i], dt.datetime)
-                    else connection.ops.adapt_datetimefield_value(value)
-                )  # fmt: skip
-            else:
-                final[i] = values[name]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, final)
-            found = cursor.fetchall()
-        if not converters:
+        final = compiled.template.copy()
+        for name, positions in compiled.lists.items():
+            given = values[name]
+            if len(given) > len(positions):
+                raise ValueError(f"{name}: {len(given)} values, compiled for {len(positions)}")
+            for position, value in zip(positions, given, strict=False):
+                final[position] = value
+        for position, name, adapt in compiled.scalars:
+            value = values[name]
+            final[position] = connection.ops.adapt_datetimefield_value(value) if adapt else value
+        if compiled.raw_sql is not None and not (
+            connection.queries_logged or connection.execute_wrappers
+        ):
+            # SQLite, nobody counting or wrapping queries: straight to the driver, with the
+            # SQL converted once (Django's cursor converts it with a regex on every call).
+            connection.ensure_connection()
+            connection.validate_no_broken_transaction()
+            with connection.wrap_database_errors:
+                found = connection.connection.execute(compiled.raw_sql, final).fetchall()
+        else:
+            with connection.cursor() as cursor:
+                cursor.execute(compiled.sql, final)
+                found = cursor.fetchall()
+        if not compiled.converters:
             return found
-        return [self._convert(row, converters, connection) for row in found]
+        return [self._convert(row, compiled.converters, connection) for row in found]
 
     @staticmethod
     def _convert(row: Sequence, converters: Iterable, connection) -> tuple:
         row = list(row)
-        for index, (functions, expression) in converters:
+        for index, functions, expression in converters:
             value = row[index]
             for function in functions:
                 value = function(value, expression, connection)
             row[index] = value
         return tuple(row)
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    sql: str  # as the ORM wrote it (format style)
+    raw_sql: str | None  # the same for the driver itself, where it differs (SQLite: qmark)
+    template: list  # the parameters, FILLER in the id-list slots
+    scalars: list[tuple[int, str, bool]]
+    lists: dict[str, list[int]]
+    converters: list[tuple[int, list, Any]]
 
 
 def instance(model, fields: Sequence[str], values: Sequence, using: str = "default"):

@@ -2,13 +2,33 @@
 
 from __future__ import annotations
 
+import re
+
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 
 from kith.core.ids import new_id
+
+# A handle that `reverse("profile")` puts into the URL unchanged (no quoting needed).
+_PLAIN_HANDLE = re.compile(r"[A-Za-z0-9_.]{1,30}")
+_PROFILE_PREFIX: dict[tuple, str] = {}
+
+
+def profile_url(handle: str) -> str:
+    """Return the profile page of `handle`, as `reverse("profile", …)` does, without
+    resolving the URL patterns for every person (feed pages show dozens): the prefix is
+    reversed once per script prefix and URLconf, and the handle appended."""
+    if not _PLAIN_HANDLE.fullmatch(handle):
+        return reverse("profile", kwargs={"handle": handle})
+    key = (get_script_prefix(), get_urlconf())
+    prefix = _PROFILE_PREFIX.get(key)
+    if prefix is None:
+        sample = reverse("profile", kwargs={"handle": "x"})
+        prefix = _PROFILE_PREFIX[key] = sample.removesuffix("x")
+    return prefix + handle
 
 
 class InvitationPolicy(models.TextChoices):
@@ -91,7 +111,7 @@ class Person(AbstractBaseUser, PermissionsMixin):
         return f"@{self.handle}"
 
     def get_absolute_url(self) -> str:
-        return reverse("profile", kwargs={"handle": self.handle})
+        return profile_url(self.handle)
 
     @property
     def avatar_url(self) -> str:

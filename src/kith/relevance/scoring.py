@@ -47,11 +47,31 @@ def relevance_by_post_id(person, post_ids: Iterable[int]) -> dict[int, float] | 
     query = interest_vector(person)
     if query is None:
         return None
-    ids = set(post_ids)
+    ids = list(set(post_ids))
     if not ids:
         return {}
-    rows = PostEmbedding.objects.filter(post_id__in=ids).values_list("post_id", "vector")
-    return {
-        post_id: max(0.0, min(1.0, float(np.frombuffer(bytes(vector), dtype="<f4") @ query)))
-        for post_id, vector in rows
-    }
+    prepared = _vectors_query()
+    found = {}
+    for start in range(0, len(ids), VECTOR_PAGE):
+        for post_id, vector in prepared.rows(ids=ids[start : start + VECTOR_PAGE]):
+            cosine = float(np.frombuffer(bytes(vector), dtype="<f4") @ query)
+            found[post_id] = max(0.0, min(1.0, cosine))
+    return found
+
+
+VECTOR_PAGE = 256  # post ids per prepared query (a feed page asks for 20, a ranking for 300)
+_VECTORS = None
+
+
+def _vectors_query():
+    """The embeddings of up to `VECTOR_PAGE` posts, compiled once (`core.prepared`)."""
+    from kith.core.prepared import Prepared
+
+    global _VECTORS
+    if _VECTORS is None:
+        _VECTORS = Prepared(
+            lambda p: PostEmbedding.objects.filter(
+                post_id__in=p.ids("ids", VECTOR_PAGE)
+            ).values_list("post_id", "vector")
+        )
+    return _VECTORS
