@@ -14,8 +14,8 @@ from a2wsgi import WSGIMiddleware
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kith.settings")
 
 from django.conf import settings
-from django.core.wsgi import get_wsgi_application
 
+from kith.core.handlers import get_wsgi_application
 from kith.live.asgi import LiveRouter
 
 application = LiveRouter(WSGIMiddleware(get_wsgi_application(), workers=settings.KITH_THREADS))

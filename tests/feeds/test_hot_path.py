@@ -189,3 +189,51 @@ def test_prepared_queries_refuse_a_placeholder_they_cannot_place(db):
     with pytest.raises(ValueError, match="compiled for 2"):
         listed.rows(ids=[1, 2, 3])
     assert listed.rows(ids=[]) == []
+
+
+def test_prepared_rows_are_the_orm_rows_on_either_path(alice, bob, feed):
+    from kith.conversations.models import Post
+
+    actions.post_delete(post=feed["posts"][4], by=alice)
+    columns = ("id", "created_at", "deleted_at", "replies_closed", "quote_revoked", "kind")
+    prepared = Prepared(
+        lambda p: Post.objects.filter(author_id=p.id("author")).order_by("id").values_list(*columns)
+    )
+    expected = list(Post.objects.filter(author=alice).order_by("id").values_list(*columns))
+    assert any(row[2] is not None for row in expected)  # a deletion time, and None elsewhere
+    # straight to the driver (nobody counts queries) ...
+    assert prepared.rows(author=alice.pk) == expected
+    # ... and through Django's cursor while queries are counted
+    with CaptureQueriesContext(connection) as queries:
+        assert prepared.rows(author=alice.pk) == expected
+    assert len(queries) == 1
+
+
+def test_profile_urls_are_the_ones_reverse_gives(alice):
+    from django.urls import get_script_prefix, reverse, set_script_prefix
+
+    from kith.people.models import profile_url
+
+    assert alice.get_absolute_url() == reverse("profile", kwargs={"handle": "alice"})
+    assert profile_url("A.b_9") == reverse("profile", kwargs={"handle": "A.b_9"})
+    before = get_script_prefix()
+    set_script_prefix("/kith/")
+    try:
+        assert profile_url("alice") == reverse("profile", kwargs={"handle": "alice"})
+        assert profile_url("alice").startswith("/kith/")
+    finally:
+        set_script_prefix(before)
+
+
+def test_fragments_are_kept_per_process_by_id_and_version(alice, bob, feed):
+    from kith.api import post_serializers
+
+    post = feed["posts"][1]
+    assert _shown(bob, post)["body"] == "Post 0 #pots"
+    assert (post.pk, post.version) in post_serializers._local
+    cache.clear()  # the shared cache forgets; this process still has it under the same key
+    assert _shown(bob, post)["body"] == "Post 0 #pots"
+    actions.post_edit(post=post, by=alice, body="Post 0, edited")
+    post.refresh_from_db()
+    assert _shown(bob, post)["body"] == "Post 0, edited"
+    assert post_serializers._local[(post.pk, post.version)]["body"] == "Post 0, edited"

@@ -24,6 +24,7 @@ from kith.conversations.access import (
 from kith.conversations.media import media_for_posts
 from kith.conversations.models import Media, Post, PostEdit, Reaction
 from kith.conversations.polls import poll_dict, poll_fragment, poll_view
+from kith.people.models import profile_url_prefix
 
 JSON_OPTIONS = orjson.OPT_UTC_Z | orjson.OPT_NON_STR_KEYS
 
@@ -45,10 +46,17 @@ def _id(value: int | None) -> str | None:
 class _Authors(dict):
     """Person summaries by id, each built once per response (threads repeat authors)."""
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.base_url = settings.BASE_URL
+        self.profiles = profile_url_prefix()
+
     def of(self, person) -> dict:
-        summary = self.get(person.pk)
+        summary = self.get(person.id)
         if summary is None:
-            summary = self[person.pk] = person_summary_dict(person)
+            summary = self[person.id] = person_summary_dict(
+                person, base_url=self.base_url, profiles=self.profiles
+            )
         return summary
 
 

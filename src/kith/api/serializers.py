@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 
 from kith.people.access import visible_fields
-from kith.people.models import AccessToken, ContactField, Person
+from kith.people.models import AccessToken, ContactField, Person, profile_url
 from kith.relationships.access import relationship_between
 
 
@@ -21,13 +21,18 @@ def field_dict(field: ContactField) -> dict:
     }
 
 
-def person_summary_dict(person: Person) -> dict:
+def person_summary_dict(
+    person: Person, *, base_url: str | None = None, profiles: str | None = None
+) -> dict:
+    """`base_url` (settings.BASE_URL) and `profiles` (`people.models.profile_url_prefix()`)
+    may be given by callers that summarise many people for one response."""
+    base = settings.BASE_URL if base_url is None else base_url
     return {
-        "id": str(person.pk),
+        "id": str(person.id),
         "handle": person.handle,
         "display_name": person.display_name,
-        "avatar_url": settings.BASE_URL + person.avatar_url if person.avatar else "",
-        "url": settings.BASE_URL + person.get_absolute_url(),
+        "avatar_url": base + person.avatar_url if person.avatar else "",
+        "url": base + profile_url(person.handle, profiles),
     }
 
 

@@ -17,18 +17,24 @@ _PLAIN_HANDLE = re.compile(r"[A-Za-z0-9_.]{1,30}")
 _PROFILE_PREFIX: dict[tuple, str] = {}
 
 
-def profile_url(handle: str) -> str:
-    """Return the profile page of `handle`, as `reverse("profile", …)` does, without
-    resolving the URL patterns for every person (feed pages show dozens): the prefix is
-    reversed once per script prefix and URLconf, and the handle appended."""
-    if not _PLAIN_HANDLE.fullmatch(handle):
-        return reverse("profile", kwargs={"handle": handle})
+def profile_url_prefix() -> str:
+    """Return what `reverse("profile", …)` puts before the handle, for this request's script
+    prefix and URLconf (reversed once for each)."""
     key = (get_script_prefix(), get_urlconf())
     prefix = _PROFILE_PREFIX.get(key)
     if prefix is None:
         sample = reverse("profile", kwargs={"handle": "x"})
         prefix = _PROFILE_PREFIX[key] = sample.removesuffix("x")
-    return prefix + handle
+    return prefix
+
+
+def profile_url(handle: str, prefix: str | None = None) -> str:
+    """Return the profile page of `handle`, as `reverse("profile", …)` does, without
+    resolving the URL patterns for every person (feed pages show dozens). `prefix`:
+    `profile_url_prefix()`, when the caller makes many URLs for one request."""
+    if not _PLAIN_HANDLE.fullmatch(handle):
+        return reverse("profile", kwargs={"handle": handle})
+    return (prefix or profile_url_prefix()) + handle
 
 
 class InvitationPolicy(models.TextChoices):

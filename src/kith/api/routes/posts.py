@@ -95,7 +95,7 @@ def _page_response(request, items: list[dict], next_max_id: int | None) -> HttpR
     """Return `items` as a JSON array, with a Link to the next page when there is one."""
     headers = None
     if next_max_id is not None:
-        query = request.GET.copy()
+        query = dict(request.GET.items())  # the last value of each (no deep copy)
         query["max_id"] = str(next_max_id)
         url = request.build_absolute_uri(f"{request.path}?{urlencode(sorted(query.items()))}")
         headers = {"Link": f'<{url}>; rel="next"'}
