@@ -8,6 +8,8 @@ import io
 import orjson
 import pytest
 from django.conf import settings
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 
 from kith.conversations import actions
 from kith.core.handlers import (
@@ -36,17 +38,25 @@ def _environ(path: str, query: str = "", **headers) -> dict:
 
 
 def _call(app, environ) -> tuple[int, dict, bytes]:
+    """Call the WSGI application as a server does; like Django's test client, keep the test's
+    database connection (a real request closes old connections when it starts and ends)."""
     answer = {}
 
     def start_response(status, headers, exc_info=None):
         answer["status"] = int(status.split()[0])
         answer["headers"] = dict(headers)
 
-    body = app(environ, start_response)
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
     try:
-        content = b"".join(body)
+        body = app(environ, start_response)
+        try:
+            content = b"".join(body)
+        finally:
+            body.close()
     finally:
-        body.close()
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
     return answer["status"], answer["headers"], content
 
 
