@@ -98,6 +98,8 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "ninja",
+    "corsheaders",
+    "oauth2_provider",
     "kith.core",
     "kith.people",
     "kith.relationships",
@@ -117,6 +119,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a preflight (OPTIONS) from a browser app is answered before anything else runs.
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "kith.core.middleware.SecurityHeadersMiddleware",
@@ -127,6 +131,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "kith.mastodon.middleware.MastodonRateLimitMiddleware",
 ]
 
 ROOT_URLCONF = "kith.urls"
@@ -375,6 +380,81 @@ if KITH_LIVE_BROKER == "redis" and not _redis_url:
 # --- API --------------------------------------------------------------------------------------
 NINJA_PAGINATION_MAX_LIMIT = 100
 KITH_API_PAGE_MAX = env_int("KITH_API_PAGE_MAX", 100, "Largest page any API list returns.")
+
+# --- Mastodon-compatible client API (kith.mastodon) and its OAuth 2 -----------------------------
+KITH_OAUTH_PASSWORD_GRANT = env_bool(
+    "KITH_OAUTH_PASSWORD_GRANT",
+    False,
+    "Let Mastodon apps trade a handle and password for a token at /oauth/token "
+    "(grant_type=password). Off: apps sign in through the authorize page.",
+)
+KITH_OAUTH_TOKEN_DAYS = env_int(
+    "KITH_OAUTH_TOKEN_DAYS",
+    3650,
+    "Days an OAuth access token of a Mastodon app lives (Mastodon's never expire and most apps "
+    "never refresh them).",
+)
+KITH_MASTODON_RATE_LIMIT = env_int(
+    "KITH_MASTODON_RATE_LIMIT",
+    300,
+    "Requests per token (or per IP address without one) per 5 minutes on /api/v1 and /api/v2, "
+    "as Mastodon; 0 turns the limit off.",
+)
+KITH_SITE_DESCRIPTION = env_str(
+    "KITH_SITE_DESCRIPTION",
+    "A relationship-first social network: conversations, connections and living contact cards.",
+    "One sentence about this server, shown to Mastodon apps (/api/v2/instance).",
+)
+KITH_CONTACT_EMAIL = env_str(
+    "KITH_CONTACT_EMAIL", "", "Address people can write to about this server (shown to apps)."
+)
+KITH_SOURCE_URL = env_str(
+    "KITH_SOURCE_URL",
+    "",
+    "Where this server's source code can be had (AGPL), shown to apps. Empty: the site's URL.",
+)
+# django-oauth-toolkit's own models (named, so migrations can refer to them).
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "oauth2_provider.AccessToken"
+OAUTH2_PROVIDER_REFRESH_TOKEN_MODEL = "oauth2_provider.RefreshToken"
+OAUTH2_PROVIDER_ID_TOKEN_MODEL = "oauth2_provider.IDToken"
+OAUTH2_PROVIDER_GRANT_MODEL = "oauth2_provider.Grant"
+OAUTH2_PROVIDER = {
+    "SCOPES_BACKEND_CLASS": "kith.mastodon.scopes.MastodonScopes",
+    "OAUTH2_VALIDATOR_CLASS": "kith.mastodon.oauth.validator.MastodonOAuth2Validator",
+    "OAUTH2_BACKEND_CLASS": "kith.mastodon.oauth.validator.MastodonOAuthLibCore",
+    "ACCESS_TOKEN_EXPIRE_SECONDS": KITH_OAUTH_TOKEN_DAYS * 86400,
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 600,
+    # Mastodon apps rarely send a code challenge; PKCE (S256 only) is used when they do.
+    "PKCE_REQUIRED": False,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    # Only the SHA-256 checksum of a token is stored: a leaked database holds no usable token.
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": not KITH_OAUTH_PASSWORD_GRANT,
+    "ROTATE_REFRESH_TOKEN": True,
+    "REQUEST_APPROVAL_PROMPT": "force",
+}
+# Browser apps (Elk, Phanpy) call the Mastodon API from their own origin with a Bearer token and
+# no cookies, so any origin may; the rest of the site keeps the same-origin policy.
+CORS_URLS_REGEX = r"^/(api/v1/|api/v2/|oauth/token|oauth/revoke|\.well-known/)"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = False
+CORS_EXPOSE_HEADERS = [
+    "Link",
+    "X-RateLimit-Limit",
+    "X-RateLimit-Remaining",
+    "X-RateLimit-Reset",
+    "Retry-After",
+]
+CORS_ALLOW_HEADERS = [
+    "accept",
+    "authorization",
+    "content-type",
+    "idempotency-key",
+    "user-agent",
+    "x-requested-with",
+]
 
 # --- Internationalisation, security -----------------------------------------------------------
 LANGUAGE_CODE = "en"

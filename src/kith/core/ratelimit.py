@@ -23,14 +23,21 @@ class Limit:
         key, _ = self._key(subject)
         return (cache.get(key) or 0) >= self.attempts
 
-    def hit(self, subject: str) -> None:
-        """Count one attempt by `subject`."""
+    def hit(self, subject: str) -> int:
+        """Count one attempt by `subject`; return its attempts in the window so far."""
         key, _ = self._key(subject)
-        if not cache.add(key, 1, timeout=self.window_seconds + 5):
-            try:
-                cache.incr(key)
-            except ValueError:  # expired between add and incr
-                cache.add(key, 1, timeout=self.window_seconds + 5)
+        if cache.add(key, 1, timeout=self.window_seconds + 5):
+            return 1
+        try:
+            return cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.add(key, 1, timeout=self.window_seconds + 5)
+            return 1
+
+    def window_end(self) -> int:
+        """Return when the current window ends, as a Unix time."""
+        now = int(time.time())
+        return now - now % self.window_seconds + self.window_seconds
 
     def seconds_left(self) -> int:
         """Return how long until the current window ends."""

@@ -1,0 +1,52 @@
+"""Mastodon's rate limit on /api/v1 and /api/v2: 300 requests per 5 minutes (by default) per
+token, or per IP address for calls without one, with `X-RateLimit-*` headers on every answer
+and a 429 `{"error": "Too many requests"}` past the limit."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+from django.conf import settings
+from django.http import JsonResponse
+
+from kith.core.ratelimit import Limit
+
+WINDOW_SECONDS = 300
+PREFIXES = ("/api/v1/", "/api/v2/")
+
+
+def _subject(request) -> str:
+    header = request.META.get("HTTP_AUTHORIZATION", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() == "bearer" and token.strip():
+        return "t:" + hashlib.sha256(token.strip().encode()).hexdigest()[:32]
+    return "ip:" + (request.META.get("REMOTE_ADDR") or "unknown")
+
+
+class MastodonRateLimitMiddleware:
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request):
+        attempts = settings.KITH_MASTODON_RATE_LIMIT
+        if attempts <= 0 or request.method == "OPTIONS" or not request.path.startswith(PREFIXES):
+            return self.get_response(request)
+        limit = Limit("mastodon", attempts, WINDOW_SECONDS)
+        used = limit.hit(_subject(request))
+        reset = limit.window_end()
+        headers = {
+            "X-RateLimit-Limit": str(attempts),
+            "X-RateLimit-Remaining": str(max(0, attempts - used)),
+            "X-RateLimit-Reset": dt.datetime.fromtimestamp(reset, tz=dt.UTC)
+            .isoformat(timespec="milliseconds")
+            .replace("+00:00", "Z"),
+        }
+        if used > attempts:
+            response = JsonResponse({"error": "Too many requests"}, status=429)
+            response["Retry-After"] = str(limit.seconds_left())
+        else:
+            response = self.get_response(request)
+        for name, value in headers.items():
+            response[name] = value
+        return response

@@ -1,0 +1,37 @@
+"""What the Mastodon API keeps beyond django-oauth-toolkit's own tables."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+from oauth2_provider.models import Application
+
+
+class ClientApp(models.Model):
+    """A Mastodon app registered through POST /api/v1/apps: the scopes it may ask for and its
+    website (django-oauth-toolkit's Application holds the client id, secret and redirect URIs)."""
+
+    application = models.OneToOneField(
+        Application, on_delete=models.CASCADE, primary_key=True, related_name="mastodon"
+    )
+    scopes = models.CharField(max_length=2000, default="read")
+    website = models.URLField(max_length=2000, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.application.name
+
+
+class ServerRule(models.Model):
+    """A rule of this server, as Mastodon apps show them before sign-up (edited in the admin)."""
+
+    text = models.CharField(max_length=300)
+    hint = models.TextField(blank=True, max_length=1000)
+    position = models.PositiveSmallIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.text
