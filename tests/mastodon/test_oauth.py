@@ -468,3 +468,25 @@ def test_authorization_server_metadata(db, settings):
     settings.KITH_OAUTH_PASSWORD_GRANT = True
     meta = Client().get("/.well-known/oauth-authorization-server").json()
     assert "password" in meta["grant_types_supported"]
+
+
+@pytest.mark.parametrize("content_type", ["form", "json"])
+def test_nul_in_token_requests_is_an_oauth_error(db, content_type):
+    app = register_app(Client())
+    data = {
+        "grant_type": "client_credentials",
+        "client_id": app["client_id"] + "\x00",
+        "client_secret": app["client_secret"],
+    }
+    if content_type == "json":
+        response = Client().post("/oauth/token", data, content_type="application/json")
+    else:
+        response = Client().post("/oauth/token", data)
+    assert response.status_code in (400, 401)
+    assert {"error", "error_description"} <= set(response.json())
+    assert not AccessToken.objects.exists()
+
+
+def test_nul_in_authorize_is_refused(alice):
+    response = signed_in(alice).get("/oauth/authorize", {"client_id": "x\x00"})
+    assert response.status_code == 400

@@ -165,3 +165,23 @@ def test_booleans_as_apps_send_them(raw, expected):
     parsed = _Flags.model_validate(nest(MultiValueDict({"sensitive": [raw], "ids[]": ["3"]})))
     assert parsed.sensitive is expected
     assert parsed.ids == ["3"]
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        ({"client_name": "A\x00B", "redirect_uris": "urn:ietf:wg:oauth:2.0:oob"}, "json"),
+        ({"client_name": "A", "redirect_uris": ["urn:ietf:wg:oauth:2.0:oob\x00"]}, "json"),
+        ("client_name=A%00B&redirect_uris=urn:ietf:wg:oauth:2.0:oob", "form"),
+    ],
+)
+def test_nul_characters_are_refused_not_stored(db, body, content_type):
+    client = Client()
+    if content_type == "json":
+        response = client.post("/api/v1/apps", body, content_type="application/json")
+    else:
+        response = client.post(
+            "/api/v1/apps", body, content_type="application/x-www-form-urlencoded"
+        )
+    assert response.status_code == 422
+    assert "NUL" in response.json()["error"]

@@ -40,6 +40,24 @@ class _Conflict(ValueError):
     pass
 
 
+NUL_REFUSED = "Validation failed: parameters cannot contain NUL characters"
+
+
+def _refuse_nul(value: Any) -> Any:
+    """Refuse NUL characters anywhere in the parameters (PostgreSQL cannot store them)."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise MastodonError(422, NUL_REFUSED)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _refuse_nul(key)
+            _refuse_nul(item)
+    elif isinstance(value, list):
+        for item in value:
+            _refuse_nul(item)
+    return value
+
+
 def _insert(target: dict, path: list[str], values: list[Any]) -> None:
     """Put `values` at `path` ("" in a path means "append to a list")."""
     node: Any = target
@@ -92,6 +110,8 @@ def nest(data: MultiValueDict | dict, list_fields: tuple[str, ...] | list[str] =
     )
     for raw_key, values in items:
         values = list(values)[:MAX_LIST]
+        if "\x00" in raw_key or any(isinstance(v, str) and "\x00" in v for v in values):
+            raise MastodonError(422, NUL_REFUSED)
         match = _KEY.match(raw_key)
         if not match:
             continue  # a malformed name ("a]b[") is an unknown parameter: ignored
@@ -121,7 +141,7 @@ def _body(request: HttpRequest) -> dict[str, Any]:
             raise MastodonError(400, "The request body is not valid JSON") from None
         if not isinstance(data, dict):
             raise MastodonError(422, "Validation failed: the JSON body must be an object")
-        return _listify(data)
+        return _listify(_refuse_nul(data))
     if content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
         merged = nest(request.POST)
         if request.FILES:

@@ -52,6 +52,8 @@ class MastodonOAuthLibCore(OAuthLibCore):
             return [
                 (str(key), str(value))
                 for key, value in data.items()
-                if isinstance(value, str | int | float) and not isinstance(value, bool)
+                if isinstance(value, str | int | float)
+                and not isinstance(value, bool)
+                and "\x00" not in str(value) + str(key)
             ]
         return super().extract_body(request)

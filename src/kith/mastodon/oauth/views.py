@@ -26,6 +26,22 @@ from kith.mastodon import scopes as scope_rules
 from kith.mastodon.oauth.clients import FORBIDDEN_SCHEMES, OOB
 
 
+def _has_nul(request) -> bool:
+    """Return whether any parameter holds a NUL character (no database can store one)."""
+    for data in (request.GET, request.POST if request.method == "POST" else {}):
+        for key, values in data.lists():
+            if "\x00" in key or any("\x00" in value for value in values):
+                return True
+    return False
+
+
+def _invalid_request() -> JsonResponse:
+    return JsonResponse(
+        {"error": "invalid_request", "error_description": "Parameters cannot contain NUL."},
+        status=400,
+    )
+
+
 class AppRedirect(HttpResponse):
     """A 302 to an app's redirect URI, whatever its scheme (checked against the app's
     registered URIs by oauthlib before it gets here; dangerous schemes never registered)."""
@@ -56,6 +72,11 @@ class AuthorizeView(dot.AuthorizationView):
     """Ask the signed-in person whether the app may act for them (after logging in)."""
 
     template_name = "mastodon/authorize.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if _has_nul(request):
+            return _invalid_request()
+        return super().dispatch(request, *args, **kwargs)
 
     def get(self, request, *args, **kwargs):
         if request.GET.get("force_login") in ("true", "1") and request.user.is_authenticated:
@@ -133,6 +154,8 @@ class TokenView(dot.TokenView):
     """Issue a token; the answer carries Mastodon's `created_at` besides OAuth's fields."""
 
     def post(self, request, *args, **kwargs):
+        if _has_nul(request):
+            return _invalid_request()
         response = super().post(request, *args, **kwargs)
         if response.status_code == 200:
             data = json.loads(response.content)
@@ -145,6 +168,8 @@ class RevokeView(dot.RevokeTokenView):
     """Revoke a token; Mastodon answers an empty object."""
 
     def post(self, request, *args, **kwargs):
+        if _has_nul(request):
+            return _invalid_request()
         response = super().post(request, *args, **kwargs)
         if response.status_code == 200 and not response.content:
             response.content = b"{}"
