@@ -28,7 +28,8 @@ from kith.mastodon.oauth.clients import FORBIDDEN_SCHEMES, OOB
 
 def _has_nul(request) -> bool:
     """Return whether any parameter holds a NUL character (no database can store one)."""
-    for data in (request.GET, request.POST if request.method == "POST" else {}):
+    sources = [request.GET, request.POST] if request.method == "POST" else [request.GET]
+    for data in sources:
         for key, values in data.lists():
             if "\x00" in key or any("\x00" in value for value in values):
                 return True
