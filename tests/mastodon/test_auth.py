@@ -14,6 +14,7 @@ from kith.mastodon.errors import MastodonError
 from kith.people.actions import access_token_create
 from kith.people.actions.tokens import access_token_revoke
 from tests.mastodon.oauth_helpers import bearer, user_token
+from tests.mastodon.schema import check
 
 
 @pytest.mark.parametrize(
@@ -105,7 +106,7 @@ def test_missing_or_unknown_token_is_401(db, header, message):
     extra = {} if header is None else {"HTTP_AUTHORIZATION": header}
     response = Client().get("/api/v1/endorsements", **extra)
     assert response.status_code == 401
-    assert response.json() == {"error": message}
+    assert check("Error", response.json()) == {"error": message}
     assert response["WWW-Authenticate"].startswith("Bearer")
 
 

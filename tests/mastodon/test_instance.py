@@ -16,6 +16,7 @@ from kith.mastodon.models import ServerRule
 from kith.mastodon.routes.instance import weekly_activity
 from tests.conftest import make_person
 from tests.mastodon.oauth_helpers import bearer, user_token
+from tests.mastodon.schema import check
 
 
 def get(path: str, **extra):
@@ -112,6 +113,16 @@ def test_rules_and_extended_description(db):
 def test_instance_is_public_and_ignores_tokens_as_mastodon_does(db):
     assert Client().get("/api/v2/instance").status_code == 200
     assert Client().get("/api/v2/instance", **bearer("revoked-or-unknown")).status_code == 200
+
+
+def test_contact_account_is_the_first_administrator(alice, staff):
+    data = get("/api/v2/instance")
+    assert check("Account", data["contact"]["account"])["username"] == "staff"
+    assert get("/api/v1/instance")["contact_account"]["acct"] == "staff"
+
+
+def test_no_administrator_no_contact_account(alice):
+    assert get("/api/v2/instance")["contact"]["account"] is None
 
 
 def test_people_count_excludes_deactivated(alice):

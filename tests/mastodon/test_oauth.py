@@ -21,6 +21,7 @@ from tests.mastodon.oauth_helpers import (
     register_app,
     token_for,
 )
+from tests.mastodon.schema import check
 
 
 def whoami(token: str):
@@ -40,7 +41,8 @@ def test_registering_an_app_returns_its_credentials_once(db):
     assert app["scopes"] == ["read", "write:media"]
     assert app["redirect_uris"] == [OOB]
     assert app["client_secret_expires_at"] == 0
-    assert app["vapid_key"] is None
+    assert app["vapid_key"] == ""  # Kith sends no Web Push
+    check("Application", app)
     stored = Application.objects.get(client_id=app["client_id"])
     assert stored.client_secret != app["client_secret"]  # kept hashed
     assert ClientApp.objects.get(application=stored).scopes == "read write:media"
@@ -77,6 +79,7 @@ def test_oob_flow_gives_a_token_bound_to_the_person(alice):
     code = authorize(client, app, scope="read write")
     assert code
     token = token_for(client, app, code)
+    check("Token", token)
     assert token["token_type"] == "Bearer"
     assert token["scope"] == "read write"
     assert isinstance(token["created_at"], int)
@@ -86,7 +89,7 @@ def test_oob_flow_gives_a_token_bound_to_the_person(alice):
     assert stored.token == ""  # only the checksum is kept
     response = whoami(token["access_token"])
     assert response.status_code == 200
-    assert response.json()["name"] == "Test App"
+    assert check("Application", response.json())["name"] == "Test App"
     assert "client_secret" not in response.json()
 
 
@@ -297,7 +300,7 @@ def test_wrong_client_secret_is_invalid_client(alice):
         },
     )
     assert response.status_code == 401
-    assert response.json()["error"] == "invalid_client"
+    assert check("Error", response.json())["error"] == "invalid_client"
     assert "error_description" in response.json()
 
 

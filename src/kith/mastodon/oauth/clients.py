@@ -10,6 +10,7 @@ from django.db import transaction
 from oauth2_provider.generators import generate_client_id, generate_client_secret
 from oauth2_provider.models import Application
 
+from kith.mastodon import entities
 from kith.mastodon import scopes as scope_rules
 from kith.mastodon.models import ClientApp
 
@@ -88,27 +89,19 @@ def client_app_create(
 def application_entity(
     application: Application, *, secret: str | None = None, credentials: bool = False
 ) -> dict:
-    """Return Mastodon's Application entity. `credentials`: with client_id (and the secret,
-    known only at registration); verify_credentials answers without them."""
+    """Return the Application entity of a registered app. `credentials`: with client_id (and
+    the secret, known only at registration); verify_credentials answers without them."""
     try:
         info = application.mastodon
         scopes, website = scope_rules.parse(info.scopes), info.website or None
     except ClientApp.DoesNotExist:
         scopes, website = list(scope_rules.DEFAULT_SCOPES), None
-    uris = application.redirect_uris.split()
-    entity = {
-        "id": str(application.pk),
-        "name": application.name,
-        "website": website,
-        "scopes": scopes,
-        "redirect_uri": "\n".join(uris),
-        "redirect_uris": uris,
-        # Kith sends no Web Push, so there is no VAPID key (the field is deprecated anyway).
-        "vapid_key": None,
-    }
-    if credentials:
-        entity["client_id"] = application.client_id
-        if secret is not None:
-            entity["client_secret"] = secret
-            entity["client_secret_expires_at"] = 0
-    return entity
+    return entities.application(
+        app_id=application.pk,
+        name=application.name,
+        website=website,
+        scopes=scopes,
+        redirect_uris=application.redirect_uris.split(),
+        client_id=application.client_id if credentials else None,
+        client_secret=secret if credentials else None,
+    )

@@ -72,6 +72,16 @@ def rules() -> list[dict]:
     ]
 
 
+def contact_account() -> dict | None:
+    """Return the Account of the server's contact: its first administrator (or None)."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from kith.mastodon import entities
+
+    admin = _people().filter(is_staff=True).order_by("date_joined", "id").first()
+    return entities.account(admin, AnonymousUser()) if admin is not None else None
+
+
 def _people():
     return get_user_model().objects.filter(is_active=True)
 
@@ -143,7 +153,7 @@ def instance_v2() -> dict:
             "url": None,
         },
         "api_versions": {"mastodon": 2},
-        "contact": {"email": settings.KITH_CONTACT_EMAIL, "account": None},
+        "contact": {"email": settings.KITH_CONTACT_EMAIL, "account": contact_account()},
         "rules": rules(),
     }
 
@@ -175,7 +185,7 @@ def instance_v1() -> dict:
             "media_attachments": _media_configuration(),
             "polls": dict(POLL_LIMITS),
         },
-        "contact_account": None,
+        "contact_account": contact_account(),
         "rules": rules(),
     }
 
