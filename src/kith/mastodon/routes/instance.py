@@ -16,28 +16,19 @@ from django.utils.html import escape
 from ninja import Router
 
 import kith
+from kith.conversations import polls
 from kith.conversations.media import ALT_TEXT_MAX, MAX_ATTACHMENTS
 from kith.conversations.models import Post
 from kith.core.images import ACCEPTED_FORMATS
 from kith.mastodon.auth import mastodon_auth
 from kith.mastodon.models import ServerRule
 
-try:  # the polls module (issue 8's polls part) owns the limits once it has landed
-    from kith.conversations import polls as _polls
-
-    POLL_LIMITS = {
-        "max_options": _polls.MAX_OPTIONS,
-        "max_characters_per_option": _polls.OPTION_MAX_CHARS,
-        "min_expiration": _polls.MIN_EXPIRES_IN,
-        "max_expiration": _polls.MAX_EXPIRES_IN,
-    }
-except ImportError:  # pragma: no cover - until kith.conversations.polls lands
-    POLL_LIMITS = {
-        "max_options": 4,
-        "max_characters_per_option": 50,
-        "min_expiration": 300,
-        "max_expiration": 2629746,
-    }
+POLL_LIMITS = {  # Kith's poll limits (kith.conversations.polls), Mastodon's values
+    "max_options": polls.MAX_OPTIONS,
+    "max_characters_per_option": polls.OPTION_MAX_CHARS,
+    "min_expiration": polls.MIN_EXPIRES_IN,
+    "max_expiration": polls.MAX_EXPIRES_IN,
+}
 
 router_v1 = Router(tags=["instance"])
 router_v2 = Router(tags=["instance"])
