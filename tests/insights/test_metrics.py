@@ -228,6 +228,21 @@ def test_strangers_and_invitations(alice, bob, carol, people, publish, reply, no
     }
 
 
+def test_a_deactivated_connection_leaves_every_metric(alice, bob, people, publish, reply):
+    eve = people("eve")
+    connection_create(person=alice, other=eve, how_met="worked_together")  # never a word
+    reply(bob, publish(alice, "hi"))  # bob talked to alice, then his account is deactivated
+    type(bob).objects.filter(pk=bob.pk).update(is_active=False)
+
+    insights = insights_for(alice)  # no card for bob: he is in no list and no count
+
+    strangers = insights["strangers"]
+    assert (strangers["connections"], strangers["connections_never_talked"]) == (1, 1)  # eve
+    assert [p["handle"] for p in strangers["people"]] == ["eve"]
+    assert [p["handle"] for p in insights["reciprocity"]["people"]] == ["eve"]
+    assert insights["response_time"]["replies"]["received"] == 0  # bob's reply is hidden
+
+
 def test_attention(alice, bob, carol, people, publish, reply, now):
     dee = people("dee")
     follow_create(follower=alice, target=carol)

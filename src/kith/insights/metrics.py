@@ -350,7 +350,11 @@ def insights_for(
         }
 
     # Strangers: never a word either way, ever.
-    never = [i for i in sorted(related, key=lambda i: people[i].handle) if i not in first_word]
+    # Only people `me` may see (a deactivated connection has no card to show).
+    visible_related = related & set(people)
+    never = [
+        i for i in sorted(visible_related, key=lambda i: people[i].handle) if i not in first_word
+    ]
     strangers = {
         "connections": len(connections),
         "connections_never_talked": sum(1 for i in never if i in connections),
