@@ -14,8 +14,8 @@ account is active. Blocking someone removes them from every row.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from django.db.models import Case, Count, F, Max, Min, Q, QuerySet, Value, When
 
@@ -40,8 +40,7 @@ KINDS = (
 )
 
 
-@dataclass(frozen=True)
-class Row:
+class Row(NamedTuple):
     """How often `kind` happened in `direction` between the person and `other` in `week`."""
 
     kind: str
@@ -68,16 +67,22 @@ def person_ok(me, field: str) -> Q:
 def _grouped(
     qs: QuerySet, other, time_field: str, since: datetime, until: datetime, *, words: bool
 ):
-    # Only words need the first and last moment (strangers, fading ties): the others save
-    # two date conversions a row.
-    span = (
-        {"first": Min(epoch(time_field)), "last": Max(epoch(time_field))}
-        if words
-        else {"first": Value(0.0), "last": Value(0.0)}
-    )
+    # Only words need the first and last moment (strangers, fading ties), over all time: the
+    # others are read in the window only, and save two date conversions a row. Before the
+    # window, words need no weeks: they come back as one row per person, week -1.
+    if words:
+        span = {"first": Min(epoch(time_field)), "last": Max(epoch(time_field))}
+        week = Case(
+            When(**{f"{time_field}__lt": since}, then=Value(-1)),
+            default=week_index(time_field, since),
+        )
+        qs = qs.filter(**{f"{time_field}__lte": until})
+    else:
+        span = {"first": Value(0.0), "last": Value(0.0)}
+        week = week_index(time_field, since)
+        qs = qs.filter(**{f"{time_field}__gte": since, f"{time_field}__lte": until})
     return (
-        qs.filter(**{f"{time_field}__lte": until})
-        .annotate(_other=other, _week=week_index(time_field, since))
+        qs.annotate(_other=other, _week=week)
         .values("_other", "_week")
         .annotate(n=Count("pk"), **span)
         .order_by()
@@ -183,7 +188,9 @@ def _sources(me) -> list[tuple[str, str, Callable[[datetime], QuerySet]]]:
 def interaction_rows(me, *, since: datetime, until: datetime) -> list[Row]:
     """Return every interaction of `me` up to `until`, grouped by kind, way, person and week.
 
-    Weeks count from `since` (negative before it). One query per source (18).
+    Weeks count from `since`; words before it come as one row per person and way, week -1
+    (only their first and last moment count), other kinds only from `since`. One query per
+    source (18).
     """
     rows: list[Row] = []
     me_id = me.pk
