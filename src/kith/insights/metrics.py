@@ -286,12 +286,22 @@ def insights_for(
     follows = {i for i in follows if i in people}
 
     # Two-way ratio and echo versus conversation (one row per post of the window).
-    columns = ["id", "body", "created_at", "week", "became", *(f"n_{k}" for k in POST_COUNTS)]
+    in_thread = ("replies", "answers")
+    columns = [
+        "id",
+        "body",
+        "created_at",
+        "week",
+        "became",
+        *(f"n_{k}" for k in POST_COUNTS if k not in in_thread),
+    ]
     own = post_queries.own_posts(me, since=window.since, until=window.until)
     post_rows = [dict(zip(columns, row, strict=True)) for row in fetch(own.values_list(*columns))]
+    threads = post_queries.thread_counts(me, own)
     per_post = []
     my_url = me.get_absolute_url()
     for p in post_rows:
+        p["n_replies"], p["n_answers"] = threads.get(p["id"], (0, 0))
         counts = {k: p[f"n_{k}"] for k in POST_COUNTS}
         echo = counts["reposts"] + counts["quotes"] + counts["clicks"]
         talk = counts["replies"] + counts["stories"]

@@ -55,18 +55,12 @@ def _count(qs, group: str) -> Subquery:
 def own_posts(me, *, since: datetime, until: datetime):
     """Return `me`'s posts of the window (not replies, not reposts) with what each started.
 
-    Echo: reposts, quotes (that `me` may see) and short-link clicks. Conversation: replies
-    from others in its thread, answers among them, and "how I used it" stories. A post
+    Echo: reposts, quotes (that `me` may see) and short-link clicks. Conversation: "how I
+    used it" stories here, and the replies from others in its thread and answers among them
+    from `thread_counts`. A post
     *became a conversation* when someone replied in its thread and `me` replied to them.
     """
     others = visible_q(me) & ~Q(author=me)
-    # Cheap conditions first: visibility is then checked only on the rows that are left.
-    thread = (
-        Post.objects.filter(thread_root=OuterRef("pk"))
-        .exclude(pk=OuterRef("pk"))
-        .exclude(author=me)
-        .filter(others)
-    )
     replied_back = (
         _unindexed(Post.objects, "author_id")
         .filter(
@@ -80,19 +74,20 @@ def own_posts(me, *, since: datetime, until: datetime):
     stories = Reaction.objects.filter(
         person_ok(me, "person"), post=OuterRef("pk"), kind=ReactionKind.USED
     ).exclude(person=me)
+    # "Not a reply" must not pick the index of replies (SQLite would read every post of
+    # everyone that answers nothing): the author's index finds `me`'s posts.
+    mine = _unindexed(Post.objects, "in_reply_to_id")
     return (
-        Post.objects.filter(
+        mine.filter(
             author=me,
             deleted_at__isnull=True,
-            in_reply_to__isnull=True,
+            _by_in_reply_to_id__isnull=True,
             repost_of__isnull=True,
             created_at__gte=since,
             created_at__lte=until,
         )
         .annotate(
             week=week_index("created_at", since),
-            n_replies=_count(thread, "thread_root"),
-            n_answers=_count(thread.filter(kind=PostKind.ANSWER), "thread_root"),
             n_stories=_count(stories, "post"),
             n_reposts=_count(
                 Post.objects.filter(repost_of=OuterRef("pk")).filter(others), "repost_of"
@@ -108,6 +103,27 @@ def own_posts(me, *, since: datetime, until: datetime):
         )
         .order_by("-id")
     )
+
+
+def thread_counts(me, posts) -> dict[int, tuple[int, int]]:
+    """Return {post id: (replies, answers)} in the threads of `posts` (a queryset of `me`'s).
+
+    Replies are the posts of others in the thread that `me` may see, answers those of them
+    that are answers. One grouped pass over the threads counts both.
+    """
+    thread = (
+        Post.objects.filter(thread_root__in=posts.order_by().values("pk"))
+        .exclude(pk=F("thread_root"))
+        .exclude(author=me)
+        .filter(visible_q(me))
+        .values("thread_root")
+        .annotate(n=Count("pk"), answers=Count("pk", filter=Q(kind=PostKind.ANSWER)))
+        .order_by()
+    )
+    return {
+        root: (n, answers)
+        for root, n, answers in fetch(thread.values_list("thread_root", "n", "answers"))
+    }
 
 
 def items_to_answer(

@@ -65,7 +65,14 @@ def person_ok(me, field: str) -> Q:
 
 
 def _grouped(
-    qs: QuerySet, other, time_field: str, since: datetime, until: datetime, *, words: bool
+    qs: QuerySet,
+    other,
+    time_field: str,
+    since: datetime,
+    until: datetime,
+    *,
+    words: bool,
+    split: str | None = None,
 ):
     # Only words need the first and last moment (strangers, fading ties), over all time: the
     # others are read in the window only, and save two date conversions a row. Before the
@@ -81,9 +88,12 @@ def _grouped(
         span = {"first": Value(0.0), "last": Value(0.0)}
         week = week_index(time_field, since)
         qs = qs.filter(**{f"{time_field}__gte": since, f"{time_field}__lte": until})
+    # `split`: a column holding the kind (reactions: helpful or used), so both kinds come
+    # from one pass over the rows.
+    kind = {"_kind": F(split)} if split else {"_kind": Value("")}
     return (
-        qs.annotate(_other=other, _week=week)
-        .values("_other", "_week")
+        qs.annotate(_other=other, _week=week, **kind)
+        .values("_kind", "_other", "_week")
         .annotate(n=Count("pk"), **span)
         .order_by()
     )
@@ -92,8 +102,6 @@ def _grouped(
 def _sources(me) -> list[tuple[str, str, Callable[[datetime], QuerySet]]]:
     mine = Q(author=me, deleted_at__isnull=True)
     others_visible = visible_q(me) & ~Q(author=me)
-    used = ReactionKind.USED
-    helpful = ReactionKind.HELPFUL
     reply_out = (
         Post.objects.filter(mine, in_reply_to__isnull=False)
         .exclude(in_reply_to__author=me)
@@ -123,11 +131,14 @@ def _sources(me) -> list[tuple[str, str, Callable[[datetime], QuerySet]]]:
         .exclude(repost_of__author=me)
     )
     repost_in = Post.objects.filter(repost_of__author=me).filter(others_visible)
+    reactions = [ReactionKind.HELPFUL, ReactionKind.USED]
     reaction_out = (
-        Reaction.objects.filter(person=me).exclude(post__author=me).filter(visible_q(me, "post__"))
+        Reaction.objects.filter(person=me, kind__in=reactions)
+        .exclude(post__author=me)
+        .filter(visible_q(me, "post__"))
     )
     reaction_in = Reaction.objects.filter(
-        person_ok(me, "person"), post__author=me, post__deleted_at__isnull=True
+        person_ok(me, "person"), post__author=me, post__deleted_at__isnull=True, kind__in=reactions
     ).exclude(person=me)
     message_out = (
         Message.objects.filter(sender=me)
@@ -147,8 +158,12 @@ def _sources(me) -> list[tuple[str, str, Callable[[datetime], QuerySet]]]:
         person_ok(me, "author"), Q(invitation__sender=me) | Q(invitation__recipient=me)
     ).exclude(author=me)
     # An answer of mine the asker accepted (value given), one of theirs I accepted (received).
+    # From `me`'s posts to the questions that accepted them: the accepted answer's index is
+    # used even when statistics say most posts accept none.
     accepted_out = Post.objects.filter(
-        visible_q(me), kind="question", accepted_answer__author=me
+        visible_q(me),
+        kind="question",
+        accepted_answer__in=Post.objects.filter(author=me).values("pk"),
     ).exclude(author=me)
     accepted_in = (
         Post.objects.filter(mine, kind="question", accepted_answer__isnull=False)
@@ -156,8 +171,10 @@ def _sources(me) -> list[tuple[str, str, Callable[[datetime], QuerySet]]]:
         .exclude(accepted_answer__author=me)
     )
 
-    def g(qs, other, time_field="created_at", words=True):
-        return lambda since, until: _grouped(qs, other, time_field, since, until, words=words)
+    def g(qs, other, time_field="created_at", words=True, split=None):
+        return lambda since, until: _grouped(
+            qs, other, time_field, since, until, words=words, split=split
+        )
 
     return [
         ("reply", "out", g(reply_out, F("in_reply_to__author"))),
@@ -168,10 +185,9 @@ def _sources(me) -> list[tuple[str, str, Callable[[datetime], QuerySet]]]:
         ("quote", "in", g(quote_in, F("author"))),
         ("repost", "out", g(repost_out, F("repost_of__author"), words=False)),
         ("repost", "in", g(repost_in, F("author"), words=False)),
-        ("helpful", "out", g(reaction_out.filter(kind=helpful), F("post__author"), words=False)),
-        ("helpful", "in", g(reaction_in.filter(kind=helpful), F("person"), words=False)),
-        ("used", "out", g(reaction_out.filter(kind=used), F("post__author"), words=False)),
-        ("used", "in", g(reaction_in.filter(kind=used), F("person"), words=False)),
+        # Both reactions at once; their kind comes from the row.
+        ("", "out", g(reaction_out, F("post__author"), words=False, split="kind")),
+        ("", "in", g(reaction_in, F("person"), words=False, split="kind")),
         ("message", "out", g(message_out, F("_to"))),
         ("message", "in", g(message_in, F("sender"))),
         ("invitation_message", "out", g(inv_out, inv_out_other)),
@@ -190,12 +206,12 @@ def interaction_rows(me, *, since: datetime, until: datetime) -> list[Row]:
 
     Weeks count from `since`; words before it come as one row per person and way, week -1
     (only their first and last moment count), other kinds only from `since`. One query per
-    source (18).
+    source (16: both reactions come from one).
     """
     rows: list[Row] = []
     me_id = me.pk
     for kind, direction, query in _sources(me):
-        for other, week, n, first, last in fetch(query(since, until)):
+        for split, other, week, n, first, last in fetch(query(since, until)):
             if other is not None and other != me_id:
-                rows.append(Row(kind, direction, other, week, n, first, last))
+                rows.append(Row(split or kind, direction, other, week, n, first, last))
     return rows
