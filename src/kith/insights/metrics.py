@@ -25,7 +25,7 @@ from kith.conversations.access import visible_q
 from kith.feeds.models import FeedEntry
 from kith.insights import posts as post_queries
 from kith.insights.sources import WORD_KINDS, Row, interaction_rows
-from kith.insights.sql import WEEK_SECONDS, epoch, fetch, week_index
+from kith.insights.sql import WEEK_SECONDS, epoch, run, week_index
 from kith.people.access import people_visible_to
 from kith.relationships.attention import attention_summary
 from kith.relationships.models import Connection, Follow, FollowStatus, Invitation
@@ -126,7 +126,7 @@ class _Ledger:
     """The interaction rows of a person, summed the ways the metrics need (in one pass)."""
 
     def __init__(self, rows: list[Row], weeks: int):
-        self.in_window = [r for r in rows if 0 <= r.week < weeks]
+        self.in_window: list[Row] = []  # plain tuples, in Row's order
         self._per_person: dict[int, dict[str, int]] = defaultdict(lambda: {"out": 0, "in": 0})
         self._totals: dict[tuple[str, str], int] = defaultdict(int)
         self._weeks: dict[tuple[str | None, str], dict[int, int]] = defaultdict(
@@ -136,7 +136,8 @@ class _Ledger:
         self._last: dict[int, float] = {}
         ways: dict[int, int] = defaultdict(int)
         week_ways: dict[tuple[int, int], int] = defaultdict(int)
-        for kind, direction, other, week, n, first, last in rows:
+        for row in rows:
+            kind, direction, other, week, n, first, last = row
             words = kind in WORD_KINDS
             if words:
                 if other not in self._first or first < self._first[other]:
@@ -145,6 +146,7 @@ class _Ledger:
                     self._last[other] = last
             if not 0 <= week < weeks:
                 continue
+            self.in_window.append(row)
             self._per_person[other][direction] += n
             self._totals[(kind, direction)] += n
             self._weeks[(kind, direction)][week] += n
@@ -232,19 +234,23 @@ def _invitations(me, window: Window, first_word: dict[int, float]) -> tuple[dict
 
 def _feed(me, window: Window) -> dict[tuple[int, int], int]:
     """Return {(author id, week): entries} of what reached `me`'s feed in the window."""
-    rows = (
-        FeedEntry.objects.filter(
-            visible_q(me, "post__"),
-            owner=me,
-            created_at__gte=window.since,
-            created_at__lte=window.until,
+
+    def build(me, since, until):
+        return (
+            FeedEntry.objects.filter(
+                visible_q(me, "post__"),
+                owner=me,
+                created_at__gte=since,
+                created_at__lte=until,
+            )
+            .exclude(author=me)
+            .annotate(week=week_index("created_at", since))
+            .values_list("author_id", "week")
+            .annotate(n=Count("pk"))
+            .order_by()
         )
-        .exclude(author=me)
-        .annotate(week=week_index("created_at", window.since))
-        .values_list("author_id", "week")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
+
+    rows = run("feed", build, me, window.since, window.until)
     return {(author, week): n for author, week, n in rows}
 
 
@@ -277,7 +283,7 @@ def insights_for(
     talk_to = ledger.two_way_people()
     wanted = related | {s for s, _ in senders} | talk_to
     if with_interactions:
-        wanted |= {r.other for r in ledger.in_window}
+        wanted |= {other for _, _, other, *_ in ledger.in_window}
     people = {p.pk: p for p in people_visible_to(me).filter(pk__in=wanted)}
     invitations["people"] = [
         _person_dict(people[s], outcome=outcome) for s, outcome in senders if s in people
@@ -286,18 +292,12 @@ def insights_for(
     follows = {i for i in follows if i in people}
 
     # Two-way ratio and echo versus conversation (one row per post of the window).
-    in_thread = ("replies", "answers")
-    columns = [
-        "id",
-        "body",
-        "created_at",
-        "week",
-        "became",
-        *(f"n_{k}" for k in POST_COUNTS if k not in in_thread),
+    columns = post_queries.OWN_POST_COLUMNS
+    post_rows = [
+        dict(zip(columns, row, strict=True))
+        for row in post_queries.own_post_rows(me, since=window.since, until=window.until)
     ]
-    own = post_queries.own_posts(me, since=window.since, until=window.until)
-    post_rows = [dict(zip(columns, row, strict=True)) for row in fetch(own.values_list(*columns))]
-    threads = post_queries.thread_counts(me, own)
+    threads = post_queries.thread_counts(me, since=window.since, until=window.until)
     per_post = []
     my_url = me.get_absolute_url()
     for p in post_rows:
@@ -442,15 +442,17 @@ def insights_for(
     if with_interactions:
         result["interactions"] = [
             {
-                "kind": r.kind,
-                "direction": r.direction,
-                "person": f"@{people[r.other].handle}",
-                "week": r.week,
-                "week_starts": window.week_start(r.week).date().isoformat(),
-                "count": r.n,
+                "kind": kind,
+                "direction": direction,
+                "person": f"@{people[other].handle}",
+                "week": week,
+                "week_starts": window.week_start(week).date().isoformat(),
+                "count": n,
             }
-            for r in sorted(ledger.in_window, key=lambda r: (r.week, r.kind, r.direction, r.other))
-            if r.other in people
+            for kind, direction, other, week, n, _, _ in sorted(
+                ledger.in_window, key=lambda r: (r[3], r[0], r[1], r[2])
+            )
+            if other in people
         ]
     return result
 

@@ -27,7 +27,7 @@ from django.db.models.functions import Coalesce
 from kith.conversations.access import visible_q
 from kith.conversations.models import Click, Mention, Post, PostKind, Reaction, ReactionKind
 from kith.insights.sources import person_ok
-from kith.insights.sql import epoch, fetch, week_index
+from kith.insights.sql import epoch, run, week_index
 from kith.messaging.models import Message
 
 
@@ -105,25 +105,51 @@ def own_posts(me, *, since: datetime, until: datetime):
     )
 
 
-def thread_counts(me, posts) -> dict[int, tuple[int, int]]:
-    """Return {post id: (replies, answers)} in the threads of `posts` (a queryset of `me`'s).
+# The columns of `own_post_rows`, in order.
+OWN_POST_COLUMNS = (
+    "id",
+    "body",
+    "created_at",
+    "week",
+    "became",
+    "n_reposts",
+    "n_quotes",
+    "n_clicks",
+    "n_stories",
+)
+
+
+def own_post_rows(me, *, since: datetime, until: datetime) -> list[tuple]:
+    """Return the rows of `own_posts` as tuples of OWN_POST_COLUMNS (SQL compiled once)."""
+
+    def build(me, since, until):
+        return own_posts(me, since=since, until=until).values_list(*OWN_POST_COLUMNS)
+
+    return run("own_posts", build, me, since, until)
+
+
+def thread_counts(me, *, since: datetime, until: datetime) -> dict[int, tuple[int, int]]:
+    """Return {post id: (replies, answers)} in the threads of `me`'s posts of the window.
 
     Replies are the posts of others in the thread that `me` may see, answers those of them
     that are answers. One grouped pass over the threads counts both.
     """
-    thread = (
-        Post.objects.filter(thread_root__in=posts.order_by().values("pk"))
-        .exclude(pk=F("thread_root"))
-        .exclude(author=me)
-        .filter(visible_q(me))
-        .values("thread_root")
-        .annotate(n=Count("pk"), answers=Count("pk", filter=Q(kind=PostKind.ANSWER)))
-        .order_by()
-    )
-    return {
-        root: (n, answers)
-        for root, n, answers in fetch(thread.values_list("thread_root", "n", "answers"))
-    }
+
+    def build(me, since, until):
+        posts = own_posts(me, since=since, until=until).order_by().values("pk")
+        return (
+            Post.objects.filter(thread_root__in=posts)
+            .exclude(pk=F("thread_root"))
+            .exclude(author=me)
+            .filter(visible_q(me))
+            .values("thread_root")
+            .annotate(n=Count("pk"), answers=Count("pk", filter=Q(kind=PostKind.ANSWER)))
+            .order_by()
+            .values_list("thread_root", "n", "answers")
+        )
+
+    rows = run("thread_counts", build, me, since, until)
+    return {root: (n, answers) for root, n, answers in rows}
 
 
 def items_to_answer(
@@ -134,36 +160,41 @@ def items_to_answer(
     One row per item: category ("replies", "mentions", "questions"), its week, and the
     seconds until `me`'s first reply to it (None while unanswered).
     """
-    mine = _unindexed(Post.objects, "author_id").filter(
-        by("author_id", me), deleted_at__isnull=True
-    )
-    first_answer = (
-        mine.filter(in_reply_to=OuterRef("pk"))
-        .order_by()
-        .values("in_reply_to")
-        .annotate(t=Min(epoch("created_at")))
-        .values("t")
-    )
-    # Two indexed sets (replies to my posts, posts mentioning me) rather than a scan of every
-    # post of the window; visibility is checked last, on what is left.
-    my_posts = Post.objects.filter(author=me).values("pk")
-    mentioning_me = Mention.objects.filter(person=me).values("post")
-    rows = (
-        Post.objects.filter(Q(in_reply_to__in=my_posts) | Q(pk__in=mentioning_me))
-        .filter(created_at__gte=since, created_at__lte=until)
-        .exclude(author=me)
-        .filter(visible_q(me))
-        .annotate(
-            week=week_index("created_at", since),
-            at=epoch("created_at"),
-            answered=Subquery(first_answer, output_field=FloatField()),
-        )
-    )
     columns = ["kind", "in_reply_to__author", "week", "at", "answered"]
     if with_posts:
         columns += ["id", "author__handle", "body"]
+
+    def build(me, since, until):
+        mine = _unindexed(Post.objects, "author_id").filter(
+            by("author_id", me), deleted_at__isnull=True
+        )
+        first_answer = (
+            mine.filter(in_reply_to=OuterRef("pk"))
+            .order_by()
+            .values("in_reply_to")
+            .annotate(t=Min(epoch("created_at")))
+            .values("t")
+        )
+        # Two indexed sets (replies to my posts, posts mentioning me) rather than a scan of every
+        # post of the window; visibility is checked last, on what is left.
+        my_posts = Post.objects.filter(author=me).values("pk")
+        mentioning_me = Mention.objects.filter(person=me).values("post")
+        return (
+            Post.objects.filter(Q(in_reply_to__in=my_posts) | Q(pk__in=mentioning_me))
+            .filter(created_at__gte=since, created_at__lte=until)
+            .exclude(author=me)
+            .filter(visible_q(me))
+            .annotate(
+                week=week_index("created_at", since),
+                at=epoch("created_at"),
+                answered=Subquery(first_answer, output_field=FloatField()),
+            )
+            .values_list(*columns)
+        )
+
+    rows = run(f"items_to_answer:{with_posts}", build, me, since, until)
     items = []
-    for kind, parent_author, week, at, answered, *post in fetch(rows.values_list(*columns)):
+    for kind, parent_author, week, at, answered, *post in rows:
         if kind == PostKind.QUESTION:
             category = "questions"
         elif parent_author == me.pk:
@@ -184,37 +215,41 @@ def messages_to_answer(me, *, since: datetime, until: datetime) -> list[dict]:
     A message opens a turn when the message before it in the thread was `me`'s (or there
     was none): three messages in a row from someone count once, from the first.
     """
-    previous_sender = (
-        Message.objects.filter(thread=OuterRef("thread"), id__lt=OuterRef("id"))
-        .order_by("-id")
-        .values("sender")[:1]
-    )
-    my_next = (
-        _unindexed(Message.objects, "sender_id")
-        .filter(thread=OuterRef("thread"), id__gt=OuterRef("id"))
-        .filter(by("sender_id", me))
-        .order_by()
-        .values("thread")
-        .annotate(t=Min(epoch("created_at")))
-        .values("t")
-    )
-    rows = (
-        Message.objects.filter(
-            person_ok(me, "sender"),
-            thread__participants__person=me,
-            created_at__gte=since,
-            created_at__lte=until,
+
+    def build(me, since, until):
+        previous_sender = (
+            Message.objects.filter(thread=OuterRef("thread"), id__lt=OuterRef("id"))
+            .order_by("-id")
+            .values("sender")[:1]
         )
-        .exclude(sender=me)
-        .annotate(
-            previous=Subquery(previous_sender),
-            week=week_index("created_at", since),
-            at=epoch("created_at"),
-            answered=Subquery(my_next, output_field=FloatField()),
+        my_next = (
+            _unindexed(Message.objects, "sender_id")
+            .filter(thread=OuterRef("thread"), id__gt=OuterRef("id"))
+            .filter(by("sender_id", me))
+            .order_by()
+            .values("thread")
+            .annotate(t=Min(epoch("created_at")))
+            .values("t")
         )
-        .filter(Q(previous__isnull=True) | Q(previous=me.pk))
-        .values_list("week", "at", "answered", "thread_id", "sender__handle")
-    )
+        return (
+            Message.objects.filter(
+                person_ok(me, "sender"),
+                thread__participants__person=me,
+                created_at__gte=since,
+                created_at__lte=until,
+            )
+            .exclude(sender=me)
+            .annotate(
+                previous=Subquery(previous_sender),
+                week=week_index("created_at", since),
+                at=epoch("created_at"),
+                answered=Subquery(my_next, output_field=FloatField()),
+            )
+            .filter(Q(previous__isnull=True) | Q(previous=me.pk))
+            .values_list("week", "at", "answered", "thread_id", "sender__handle")
+        )
+
+    rows = run("messages_to_answer", build, me, since, until)
     return [
         {
             "category": "messages",
@@ -223,5 +258,5 @@ def messages_to_answer(me, *, since: datetime, until: datetime) -> list[dict]:
             "thread": thread,
             "sender": f"@{sender}",
         }
-        for week, at, answered, thread, sender in fetch(rows)
+        for week, at, answered, thread, sender in rows
     ]

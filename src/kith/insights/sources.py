@@ -15,13 +15,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from functools import lru_cache
 from typing import NamedTuple
 
 from django.db.models import Case, Count, F, Max, Min, Q, QuerySet, Value, When
 
 from kith.conversations.access import visible_q
 from kith.conversations.models import Mention, Post, Reaction, ReactionKind
-from kith.insights.sql import epoch, fetch, week_index
+from kith.insights.sql import epoch, run, stand_in, week_index
 from kith.messaging.models import Message
 from kith.relationships.models import Block, InvitationMessage
 
@@ -41,7 +42,11 @@ KINDS = (
 
 
 class Row(NamedTuple):
-    """How often `kind` happened in `direction` between the person and `other` in `week`."""
+    """How often `kind` happened in `direction` between the person and `other` in `week`.
+
+    `interaction_rows` returns plain tuples in this order (making tens of thousands of
+    named tuples costs more than the rest of the sums).
+    """
 
     kind: str
     direction: str
@@ -201,6 +206,12 @@ def _sources(me) -> list[tuple[str, str, Callable[[datetime], QuerySet]]]:
     ]
 
 
+@lru_cache(maxsize=1)
+def _compiled_sources() -> list[tuple[str, str, Callable[[datetime], QuerySet]]]:
+    # Built once, for the stand-in person: `sql.run` compiles each and reuses the SQL.
+    return _sources(stand_in())
+
+
 def interaction_rows(me, *, since: datetime, until: datetime) -> list[Row]:
     """Return every interaction of `me` up to `until`, grouped by kind, way, person and week.
 
@@ -210,8 +221,11 @@ def interaction_rows(me, *, since: datetime, until: datetime) -> list[Row]:
     """
     rows: list[Row] = []
     me_id = me.pk
-    for kind, direction, query in _sources(me):
-        for split, other, week, n, first, last in fetch(query(since, until)):
+    for kind, direction, query in _compiled_sources():
+        found = run(
+            f"source:{kind}:{direction}", lambda _, s, u, q=query: q(s, u), me, since, until
+        )
+        for split, other, week, n, first, last in found:
             if other is not None and other != me_id:
-                rows.append(Row(split or kind, direction, other, week, n, first, last))
+                rows.append((split or kind, direction, other, week, n, first, last))
     return rows
