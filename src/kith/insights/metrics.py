@@ -284,7 +284,9 @@ def insights_for(
     wanted = related | {s for s, _ in senders} | talk_to
     if with_interactions:
         wanted |= {other for _, _, other, *_ in ledger.in_window}
-    people = {p.pk: p for p in people_visible_to(me).filter(pk__in=wanted)}
+    # Only what a person's entry shows (a thousand people's other columns cost conversions).
+    visible = people_visible_to(me).filter(pk__in=wanted).only("id", "handle", "display_name")
+    people = {p.pk: p for p in visible}
     invitations["people"] = [
         _person_dict(people[s], outcome=outcome) for s, outcome in senders if s in people
     ]
