@@ -205,11 +205,13 @@ def main() -> int:
                     cpu = (children_cpu(proc.pid) - cpu_before) / (
                         time.perf_counter() - wall_before
                     )
+                    rate = found["requests"] / found["seconds"]
                     print(
-                        f"  {path:<24} {found['requests'] / found['seconds']:7.0f} req/s"
+                        f"  {path:<24} {rate:7.0f} req/s"
                         f"  p50 {found['p50']:6.2f} ms  p90 {found['p90']:6.2f} ms"
                         f"  p99 {found['p99']:6.2f} ms  errors {found['socket_errors']}"
                         f"+{found['status_errors']}  server CPU {cpu * 100:.0f}%"
+                        f" ({cpu * 1000 / rate:.2f} ms a request)"
                         f"  load {os.getloadavg()[0]:.2f}"
                     )
             finally:

@@ -5,6 +5,21 @@ A feed page is one indexed query on FeedEntry, then the posts through
 post the reader may no longer see is left out), then a fixed number of prefetches. Mutes
 hide entries at read time (an expired mute shows them again); keyword filters hide or
 put a warning on posts in every feed.
+
+The hot path, for any API that shows a home timeline (the native feed, Mastodon's
+`/api/v1/timelines/home`): `home_feed(viewer, light=True, max_id=…, limit=…)` returns a
+`FeedPage` without any JSON shape. When `page.light` is true (Latest mode, no quote on the
+page) it came from `latest_light`: prepared queries (`core.prepared`) for the filters, the
+entries (mutes applied), the posts through the access rule (`access.light_posts_by_ids`),
+the viewer's flags (`access.annotate_light`: `post.viewer_reactions`, a set of "helpful"
+/ "used", and `post.viewer_reposted`) and the relevance; the posts are light (counters,
+visibility, policies, author names; a repost carries its original as `repost_of`), their
+text, tags, media and poll come from `api.post_serializers.fragments_for(posts)`, cached by
+(id, version) so an edit shows at once. Each item gives the entry (`item.entry`, its
+`sort_key` is the page cursor), the post shown (`item.post`, `item.shown`) and the warn
+filter it matched (`item.warning`); `page.next_max_id` is the next page's cursor. When
+`page.light` is false, the posts are full ORM posts (`access.posts_by_ids`, annotated by
+`annotate_for_viewer`) with the same flags. Serialise either into your own shape.
 """
 
 from __future__ import annotations
