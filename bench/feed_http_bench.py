@@ -111,7 +111,7 @@ def wait_for(proc, port: int) -> None:
 
 def check(port: int, path: str, header: tuple[str, str]) -> None:
     request = urllib.request.Request(f"http://{HOST}:{port}{path}", headers=dict([header]))
-    with urllib.request.urlopen(request, timeout=10) as answer:
+    with urllib.request.urlopen(request, timeout=60) as answer:  # a first request warms up
         body = answer.read()
     if path.startswith("/api/"):
         count = len(json.loads(body))
