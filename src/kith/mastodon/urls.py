@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from kith.mastodon.oauth import views
+from kith.mastodon.oauth import settings_views, views
 
 urlpatterns = [
     path("oauth/authorize", views.AuthorizeView.as_view(), name="oauth_authorize"),
@@ -12,5 +12,11 @@ urlpatterns = [
         ".well-known/oauth-authorization-server",
         views.authorization_server_metadata,
         name="oauth_metadata",
+    ),
+    path("settings/apps/", settings_views.apps_settings, name="settings_apps"),
+    path(
+        "settings/apps/<int:application_id>/revoke/",
+        settings_views.app_revoke,
+        name="settings_app_revoke",
     ),
 ]
