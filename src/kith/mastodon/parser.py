@@ -18,11 +18,13 @@ In routes:
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, QueryDict
+from django.http.multipartparser import MultiPartParserError
 from django.utils.datastructures import MultiValueDict
 from ninja.params import ParamShortcut
 from ninja.params.models import BodyModel, Param
@@ -143,11 +145,25 @@ def _body(request: HttpRequest) -> dict[str, Any]:
             raise MastodonError(422, "Validation failed: the JSON body must be an object")
         return _listify(_refuse_nul(data))
     if content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
-        merged = nest(request.POST)
-        if request.FILES:
-            merged.update(nest(request.FILES))
+        data, files = _form(request, content_type)
+        merged = nest(data)
+        if files:
+            merged.update(nest(files))
         return merged
     return {}
+
+
+def _form(request: HttpRequest, content_type: str) -> tuple[MultiValueDict, MultiValueDict]:
+    """Return a form body's fields and files: Django parses them for POST only, while
+    apps send PATCH (update_credentials) and PUT (media, lists) forms too."""
+    if request.method == "POST":
+        return request.POST, request.FILES
+    if content_type == "multipart/form-data":
+        try:
+            return request.parse_file_upload(request.META, io.BytesIO(request.body))
+        except MultiPartParserError:
+            raise MastodonError(400, "The multipart body could not be read") from None
+    return QueryDict(request.body, encoding=request.encoding), MultiValueDict()
 
 
 def request_params(request: HttpRequest) -> dict[str, Any]:
