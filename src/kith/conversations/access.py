@@ -11,7 +11,9 @@ is built on it. Missing and forbidden answer the same 404.
 
 Mentioned people see any post that mentions them; the author always sees their own posts.
 Nobody sees the posts of someone they blocked or who blocked them, nor of deactivated
-accounts. A repost is seen only while its original is (live, author active, not blocked).
+accounts. A repost is seen only while its original is: live, by an active author, not
+blocked, and visible to the viewer (an original narrowed after it was shared takes its
+reposts out of the feeds of those it no longer reaches).
 """
 
 from __future__ import annotations
@@ -80,14 +82,19 @@ def visible_q(viewer, prefix: str = "", *, include_deleted: bool = False) -> Q:
         return prefix + name
 
     rule = Q() if include_deleted else Q(**{f("deleted_at__isnull"): True})
-    live_original = Q(**{f("repost_of__isnull"): True}) | Q(
+    not_a_repost = Q(**{f("repost_of__isnull"): True})
+    live_original = not_a_repost | Q(
         **{f("repost_of__deleted_at__isnull"): True, f("repost_of__author__is_active"): True}
     )
+    # A repost shows its original, so the viewer must be in the original's audience too: a
+    # post narrowed after it was shared (only public posts can be) leaves others' feeds.
     if not _signed_in(viewer):
         public = Q(**{f("visibility"): PostVisibility.PUBLIC, f("author__is_active"): True})
-        return rule & live_original & public
-    original_not_blocked = Q(**{f("repost_of__isnull"): True}) | _not_blocked(
-        viewer, f("repost_of__author")
+        original_public = not_a_repost | Q(**{f("repost_of__visibility"): PostVisibility.PUBLIC})
+        return rule & live_original & public & original_public
+    original_not_blocked = not_a_repost | (
+        _not_blocked(viewer, f("repost_of__author"))
+        & (Q(**{f("repost_of__author"): viewer}) | _audience(viewer, f("repost_of__")))
     )
     others = (
         _audience(viewer, prefix)
