@@ -198,7 +198,8 @@ LIVE_TOKEN = secrets.token_hex(16)
 
 
 class LiveRouter:
-    """Send the stream paths to `LiveEndpoint`, everything else to the WSGI app.
+    """Send the stream paths to `LiveEndpoint`, Mastodon's (`/api/v1/streaming…`, HTTP and
+    WebSocket) to `kith.mastodon.streaming`, everything else to the WSGI app.
 
     Requests passed on carry `X-Kith-Live: <LIVE_TOKEN>` (any such header from the client is
     dropped),
@@ -207,12 +208,24 @@ class LiveRouter:
     """
 
     def __init__(self, app, endpoint: LiveEndpoint | None = None) -> None:
+        from kith.mastodon.streaming import MastodonStreaming
+
         self.app = app
         self.endpoint = endpoint or LiveEndpoint()
+        self.mastodon = MastodonStreaming()
 
     async def __call__(self, scope, receive, send) -> None:
+        from kith.mastodon.streaming import handles
+
         if scope["type"] == "http" and scope["path"] in STREAM_PATHS:
             await self.endpoint(scope, receive, send)
+            return
+        if scope["type"] in ("http", "websocket") and handles(scope):
+            await self.mastodon(scope, receive, send)  # Mastodon's streaming API
+            return
+        if scope["type"] == "websocket":  # no other WebSocket path
+            await receive()
+            await send({"type": "websocket.close", "code": 1008})
             return
         if scope["type"] == "http":
             headers = [(k, v) for k, v in scope["headers"] if k.lower() != LIVE_HEADER]
