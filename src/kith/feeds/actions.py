@@ -162,6 +162,15 @@ def notifications_mark_read(*, person, ids: list[int] | None = None) -> int:
     return unread.update(read_at=timezone.now())
 
 
+def notifications_dismiss(*, person, ids: list[int] | None = None) -> int:
+    """Delete `person`'s notifications (all, or those in `ids`); return how many went."""
+    mine = Notification.objects.filter(recipient=person)
+    if ids is not None:
+        mine = mine.filter(pk__in=ids)
+    deleted, _ = mine.delete()
+    return deleted
+
+
 def notifications_clean(*, days: int | None = None, now=None) -> int:
     """Delete read notifications older than `days` (KITH_NOTIFICATION_RETENTION_DAYS)."""
     from datetime import timedelta
