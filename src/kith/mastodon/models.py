@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from oauth2_provider.models import Application
@@ -35,3 +36,25 @@ class ServerRule(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class Marker(models.Model):
+    """A Mastodon app's reading position in a timeline (`home` or `notifications`), saved
+    with POST /api/v1/markers so several apps of one person agree where they stopped.
+    The notifications marker also marks Kith's notifications read up to it."""
+
+    class Timeline(models.TextChoices):
+        HOME = "home"
+        NOTIFICATIONS = "notifications"
+
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    timeline = models.CharField(max_length=16, choices=Timeline.choices)
+    last_read_id = models.BigIntegerField()
+    version = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint("person", "timeline", name="mastodon_marker_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.timeline}: {self.last_read_id}"
