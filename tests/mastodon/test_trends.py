@@ -18,7 +18,7 @@ def test_trending_tags_and_statuses(alice, bob, carol):
     popular = actions.post_publish(author=alice, body="Firing day #kiln #clay")
     actions.post_publish(author=bob, body="Mine too #kiln")
     actions.post_publish(author=carol, body="Only #clay")
-    hidden = actions.post_publish(author=dana, body="Quiet #secret", visibility="connections")
+    actions.post_publish(author=dana, body="Quiet #secret", visibility="connections")
     actions.helpful_mark(person=bob, post=popular)
     client = Client()
     tags = client.get("/api/v1/trends/tags")

@@ -155,11 +155,11 @@ def start_reading(caller: Caller) -> None:
     from django.db import close_old_connections
 
     from kith.feeds.actions import feed_seen
-    from kith.people.models import Person
+    from kith.people.access import active_people
 
     close_old_connections()
     try:
-        person = Person.objects.filter(pk=caller.person_id, is_active=True).first()
+        person = active_people([caller.person_id]).first()
         if person is not None:
             feed_seen(person=person)
     finally:
@@ -184,9 +184,9 @@ def messages_for(
 
 
 def _viewer(person_id: int):
-    from kith.people.models import Person
+    from kith.people.access import active_people
 
-    return Person.objects.filter(pk=person_id, is_active=True).first()
+    return active_people([person_id]).first()
 
 
 def _messages_for(person_id: int, event: Event, channels: set[Channel]) -> list:
@@ -287,10 +287,10 @@ def _notification(person_id: int, event: Event, channels: set[Channel]) -> list:
 def _conversation(viewer, post, status: dict) -> str:
     """The Conversation of a direct status: its thread, the people in it but the viewer."""
     from kith.mastodon import entities
-    from kith.people.models import Person
+    from kith.people.access import people_visible_to
 
     ids = {int(status["account"]["id"])} | {int(m["id"]) for m in status.get("mentions", ())}
-    people = list(Person.objects.filter(pk__in=ids - {viewer.pk}, is_active=True))
+    people = list(people_visible_to(viewer).filter(pk__in=ids - {viewer.pk}))
     row = entities.ConversationRow(post.thread_root_id or post.pk, people, post, unread=True)
     return orjson.dumps(entities.conversations([row], viewer)[0]).decode()
 
