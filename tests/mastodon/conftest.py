@@ -28,3 +28,23 @@ def load(viewer, *posts) -> list:
 @pytest.fixture
 def image():
     return png
+
+
+@pytest.fixture
+def mastodon_client(uvicorn_server, transactional_db):
+    """mastodon_client(person, scope=…) → a Mastodon.py client for `person` against Kith
+    served live (`uvicorn_server`, kith.asgi) on a loopback port; its token comes through
+    the real authorize flow (`oauth_helpers.user_token`)."""
+    from mastodon import Mastodon
+    from tests.mastodon.oauth_helpers import user_token
+
+    def make(person, *, scope: str = "read write follow push") -> Mastodon:
+        token = user_token(person, scope=scope, app_scopes=scope)
+        return Mastodon(
+            access_token=token,
+            api_base_url=uvicorn_server.url,
+            version_check_mode="none",
+            request_timeout=30,
+        )
+
+    return make

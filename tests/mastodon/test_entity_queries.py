@@ -15,15 +15,16 @@ from tests.conftest import make_person
 from tests.mastodon.conftest import load, png
 
 # The viewer's reactions and reposts 2, the cached parts 4, accounts 4 (people, public
-# fields, counts, the viewer's connections), keyword filters 1...
-PLAIN = 11
+# fields, counts, the viewer's connections), keyword filters 1, the viewer's bookmarks 1...
+PLAIN = 12
 # ...plus one when the page holds a reblog (its original, checked again for the viewer) and
 # one when it holds a quote (which quoted posts the viewer may see).
 MIXED = PLAIN + 2
 # ...and five fewer once the posts' parts and the accounts' counts are in the cache.
 WARM = 5
-# Light posts annotated by the caller, parts cached: reblog originals, accounts, filters.
-LIGHT_WARM = 5
+# Light posts annotated by the caller, parts cached: reblog originals, accounts, filters,
+# bookmarks.
+LIGHT_WARM = 6
 
 
 @pytest.fixture

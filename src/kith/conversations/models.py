@@ -425,3 +425,23 @@ class PollVote(models.Model):
             models.UniqueConstraint("poll", "voter", "choice", name="poll_vote_unique"),
         ]
         indexes = [models.Index(fields=["voter", "poll"], name="poll_vote_voter_poll")]
+
+
+class Bookmark(models.Model):
+    """A post `person` keeps to read again: private to them (no one is told)."""
+
+    id = models.BigIntegerField(primary_key=True, default=new_id, editable=False)
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="bookmarks"
+    )
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="bookmarks")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person", "post"], name="bookmark_once_per_post")
+        ]
+        indexes = [models.Index(fields=["person", "id"], name="bookmark_person_id")]
+
+    def __str__(self) -> str:
+        return f"bookmark of {self.post_id} by {self.person_id}"

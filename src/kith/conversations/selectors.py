@@ -11,8 +11,20 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db.models import Q, QuerySet
 
-from kith.conversations.access import annotate_for_viewer, visible_posts, with_relations
-from kith.conversations.models import Post, PostEdit, PostKind, Reaction, ReactionKind
+from kith.conversations.access import (
+    annotate_for_viewer,
+    posts_by_ids,
+    visible_posts,
+    with_relations,
+)
+from kith.conversations.models import (
+    Bookmark,
+    Post,
+    PostEdit,
+    PostKind,
+    Reaction,
+    ReactionKind,
+)
 from kith.core.ids import parse_id
 from kith.core.text import normalise_tag
 from kith.relationships.access import active_mutes
@@ -170,3 +182,35 @@ def poll_of_post(viewer, post: Post):
         return None
     poll.post = target
     return poll_shown(viewer, poll)
+
+
+def bookmarks_of(viewer) -> QuerySet[Bookmark]:
+    """Return `viewer`'s bookmarks of posts they may still see (newest bookmark first)."""
+    return Bookmark.objects.filter(
+        person=viewer, post__in=visible_posts(viewer).values("pk")
+    ).order_by("-id")
+
+
+def bookmarked_ids(viewer, post_ids) -> set[int]:
+    """Return which of `post_ids` `viewer` has bookmarked (one query; none when signed out)."""
+    ids = list(post_ids)
+    if not ids or viewer is None or not getattr(viewer, "is_authenticated", False):
+        return set()
+    return set(
+        Bookmark.objects.filter(person=viewer, post_id__in=ids).values_list("post_id", flat=True)
+    )
+
+
+def bookmarked_posts(viewer, *, max_id=None, limit: int = DEFAULT_LIMIT) -> Page:
+    """Return a page of the posts `viewer` bookmarked and may still see, newest bookmark
+    first; `next_max_id` is a bookmark's id."""
+    marks = bookmarks_of(viewer)
+    max_id = parse_id(max_id) if max_id is not None else None
+    if max_id is not None:
+        marks = marks.filter(id__lt=max_id)
+    rows = list(marks[: limit + 1])
+    more = len(rows) > limit
+    rows = rows[:limit]
+    found = posts_by_ids(viewer, [b.post_id for b in rows])
+    posts = annotate_for_viewer(viewer, [found[b.post_id] for b in rows if b.post_id in found])
+    return Page(posts=posts, next_max_id=rows[-1].pk if more else None)

@@ -58,3 +58,23 @@ class Marker(models.Model):
 
     def __str__(self) -> str:
         return f"{self.timeline}: {self.last_read_id}"
+
+
+class IdempotencyKey(models.Model):
+    """An `Idempotency-Key` a person posted a status with: the same key within an hour
+    returns that status instead of posting again (POST /api/v1/statuses)."""
+
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=128)
+    post = models.ForeignKey(
+        "conversations.Post", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person", "key"], name="mastodon_idempotency_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} of {self.person_id}"

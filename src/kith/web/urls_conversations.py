@@ -17,6 +17,7 @@ urlpatterns = [
     path("posts/new", lists.compose, name="compose"),
     path("posts/preview", lists.compose_preview, name="compose_preview"),
     path("questions/", lists.questions, name="questions"),
+    path("bookmarks/", lists.bookmarks, name="bookmarks"),
     re_path(r"^tags/(?P<tag>[^/]{1,64})$", lists.tag_page, name="tag"),
     re_path(rf"^{HANDLE}/posts$", lists.person_posts, name="person_posts"),
     re_path(rf"{POST}$", posts.post_page, name="post"),
@@ -31,6 +32,7 @@ urlpatterns = [
     re_path(rf"{POST}/revoke-quote$", posts.quote_revoke, name="quote_revoke"),
     re_path(rf"{POST}/accept$", posts.answer_accept, name="answer_accept"),
     re_path(rf"{POST}/helpful$", posts.post_helpful, name="post_helpful"),
+    re_path(rf"{POST}/bookmark$", posts.post_bookmark, name="post_bookmark"),
     re_path(rf"{POST}/used$", posts.post_used, name="post_used"),
     re_path(rf"{POST}/poll$", polls.poll_vote, name="poll_vote"),
 ]

@@ -324,6 +324,51 @@ def unmark_helpful(request, post_id: str):
     return _render(request, post)
 
 
+# --- Bookmarks (private: nobody is told) ----------------------------------------------------
+
+
+class BookmarkOut(Schema):
+    post_id: str
+    bookmarked: bool
+
+
+@router.put(
+    "/posts/{post_id}/bookmark",
+    response={200: BookmarkOut, **ERRORS},
+    auth=auth.required,
+    summary="Bookmark",
+)
+def add_bookmark(request, post_id: str):
+    """Keep a post to read again (a repost: its original); only you see your bookmarks."""
+    post = access_post(request.auth, post_id)
+    made = actions.bookmark_add(person=request.auth, post=post)
+    return {"post_id": str(made.post_id), "bookmarked": True}
+
+
+@router.delete(
+    "/posts/{post_id}/bookmark",
+    response={200: BookmarkOut, **ERRORS},
+    auth=auth.required,
+    summary="Remove a bookmark",
+)
+def remove_bookmark(request, post_id: str):
+    post = access_post(request.auth, post_id)
+    actions.bookmark_remove(person=request.auth, post=post)
+    target = post.repost_of_id or post.pk
+    return {"post_id": str(target), "bookmarked": False}
+
+
+@router.get(
+    "/bookmarks", response={200: list[PostOut], **ERRORS}, auth=auth.required, summary="Bookmarks"
+)
+def list_bookmarks(request, page: Query[PageQuery]):
+    """Your bookmarked posts that you may still see, newest bookmark first (`max_id` is a
+    bookmark's id: the Link header gives the next page)."""
+    limit = max(1, min(page.limit, 100))
+    found = selectors.bookmarked_posts(request.auth, max_id=_max_id(page), limit=limit)
+    return _page_response(request, posts_data(request.auth, found.posts), found.next_max_id)
+
+
 @router.put(
     "/posts/{post_id}/used",
     response={200: StoryOut, **ERRORS},

@@ -5,6 +5,7 @@ code. Surfaces fetch the posts they pass in through `conversations.access`.
 """
 
 from kith.conversations.actions.answers import answer_accept, answer_unaccept
+from kith.conversations.actions.bookmarks import bookmark_add, bookmark_remove
 from kith.conversations.actions.links import short_link_follow
 from kith.conversations.actions.media import (
     attach_media,
@@ -37,6 +38,8 @@ __all__ = [
     "answer_accept",
     "answer_unaccept",
     "attach_media",
+    "bookmark_add",
+    "bookmark_remove",
     "helpful_mark",
     "helpful_unmark",
     "media_delete",

@@ -36,6 +36,7 @@ from kith.conversations.access import (
 from kith.conversations.media import media_for_posts
 from kith.conversations.models import Media, Post, PostVisibility, QuotePolicy
 from kith.conversations.polls import poll_fragment, poll_view
+from kith.conversations.selectors import bookmarked_ids
 from kith.feeds.models import KeywordFilter
 from kith.feeds.selectors import active_filters, filters_matching
 from kith.mastodon.entities.accounts import Accounts, mention
@@ -144,8 +145,11 @@ def quote_approval(post: Post, viewer, connected: bool) -> dict:
 class _Page:
     """What one `statuses` call has loaded: fragments, accounts, filters, quoted posts."""
 
-    def __init__(self, viewer, fragments, people: Accounts, filters, quoted, votes) -> None:
+    def __init__(
+        self, viewer, fragments, people: Accounts, filters, quoted, votes, bookmarked=frozenset()
+    ) -> None:
         self.viewer = viewer
+        self.bookmarked = bookmarked
         self.votes = votes
         self.now = timezone.now()
         self.fragments = fragments
@@ -180,7 +184,7 @@ class _Page:
                     "favourited": "helpful" in reactions,
                     "reblogged": bool(getattr(post, "viewer_reposted", False)),
                     "muted": False,
-                    "bookmarked": False,
+                    "bookmarked": post.pk in self.bookmarked,
                     "filtered": [
                         filter_result(f) for f in filters_matching(self.filters, fragment["text"])
                     ],
@@ -317,7 +321,8 @@ def statuses(
         filters = active_filters(viewer) if signed_in else []
     fragments = status_fragments(originals_shown)
     votes = _votes(viewer, originals_shown, fragments)
-    page = _Page(viewer, fragments, people, filters, quoted, votes)
+    bookmarked = bookmarked_ids(viewer, [p.pk for p in originals_shown]) if signed_in else set()
+    page = _Page(viewer, fragments, people, filters, quoted, votes, bookmarked)
     return [page.reblog(p) if p.repost_of_id is not None else page.status(p) for p in posts]
 
 

@@ -16,7 +16,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kith.communities.selectors import communities_of, follows_tag, tag_follower_count
 from kith.conversations import actions
 from kith.conversations.preview import post_preview
-from kith.conversations.selectors import posts_of, tagged_posts, unanswered_questions
+from kith.conversations.selectors import (
+    bookmarked_posts,
+    posts_of,
+    tagged_posts,
+    unanswered_questions,
+)
 from kith.core.text import normalise_tag
 from kith.people.access import access_person
 from kith.web.forms_conversations import ComposeForm
@@ -131,6 +136,14 @@ def tag_follow_context(request, name: str) -> dict:
         "following": follows_tag(request.user, name),
         "followers_count": tag_follower_count(name),
     }
+
+
+@login_required
+@require_GET
+def bookmarks(request):
+    """The posts you bookmarked (and may still see), newest bookmark first."""
+    page = bookmarked_posts(request.user, max_id=request.GET.get("max_id"))
+    return _listing(request, page, "web/bookmark_list.html", {})
 
 
 @require_GET

@@ -28,7 +28,7 @@ from kith.conversations.access import (
 from kith.conversations.links import links_for_author
 from kith.conversations.media import media_for_posts
 from kith.conversations.models import Post, PostKind
-from kith.conversations.selectors import edit_history, stories_for
+from kith.conversations.selectors import bookmarked_ids, edit_history, stories_for
 from kith.people.validators import normalise_handle
 from kith.web.forms_conversations import (
     AnswerForm,
@@ -120,6 +120,7 @@ def _thread_context(request, post: Post, **forms) -> dict:
     if mine and live:
         context["quote_permission"] = can_quote(viewer, focus)
         context["repost_permission"] = can_repost(viewer, focus)
+        context["bookmarked"] = bool(bookmarked_ids(viewer, [focus.pk]))
         context["own_story"] = next(
             (s for s in context["stories"] if s.person_id == viewer.pk), None
         )
@@ -331,6 +332,20 @@ def answer_accept(request, handle: str, post_id: str):
     answer = access_post(request.user, request.POST.get("answer"))
     call = lambda: actions.answer_accept(question=question, answer=answer, by=request.user)  # noqa: E731
     return _simple(request, question, call, "Answer accepted.")
+
+
+@login_required
+@require_POST
+def post_bookmark(request, handle: str, post_id: str):
+    """Bookmark a post, or (`undo=1`) remove the bookmark; only you see your bookmarks."""
+    post = access_post_at(request, handle, post_id)
+    if request.POST.get("undo"):
+        actions.bookmark_remove(person=request.user, post=post)
+        messages.success(request, "Bookmark removed.")
+    else:
+        actions.bookmark_add(person=request.user, post=post)
+        messages.success(request, "Bookmarked: find it under Bookmarks.")
+    return redirect(next_url(request, post.get_absolute_url()))
 
 
 @login_required
