@@ -115,7 +115,7 @@ def test_notifications_take_a_fixed_number_of_queries(alice, size, django_assert
         actions.post_publish(author=person, body=f"Hi @alice {i}")
     items = mine(alice)
     assert len(items) == 2 * size
-    # posts through the access rule 2 (with their tags), statuses 7, accounts (actors and
-    # authors at once) 4
-    with django_assert_num_queries(13):
+    # posts through the access rule 2 (with their tags), statuses 8 (with the viewer's
+    # bookmarks), accounts (actors and authors at once) 4
+    with django_assert_num_queries(14):
         assert len(entities.notifications(items, alice)) == 2 * size
