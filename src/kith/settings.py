@@ -315,6 +315,9 @@ KITH_FOLLOW_CAP_RATIO = env_float(
 KITH_POST_MAX_CHARS = env_int(
     "KITH_POST_MAX_CHARS", 5000, "Longest post, reply or question accepted, in characters."
 )
+KITH_PINNED_POSTS_MAX = env_int(
+    "KITH_PINNED_POSTS_MAX", 5, "Most posts a person may pin to the top of their profile."
+)
 
 # --- Imported archives (LinkedIn, Mastodon, X) -----------------------------------------------
 KITH_ARCHIVE_MAX_UPLOAD_BYTES = env_int(

@@ -445,3 +445,43 @@ class Bookmark(models.Model):
 
     def __str__(self) -> str:
         return f"bookmark of {self.post_id} by {self.person_id}"
+
+
+class Pin(models.Model):
+    """One of `person`'s own posts shown first on their profile (at most
+    `KITH_PINNED_POSTS_MAX`); readers see it only if the access rule lets them see the post."""
+
+    id = models.BigIntegerField(primary_key=True, default=new_id, editable=False)
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pins"
+    )
+    post = models.OneToOneField(Post, on_delete=models.CASCADE, related_name="pin")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["person", "id"], name="pin_person_id")]
+
+    def __str__(self) -> str:
+        return f"pin of {self.post_id} by {self.person_id}"
+
+
+class ThreadMute(models.Model):
+    """A thread (named by its first post) `person` hears nothing more about: no
+    notifications from replies, mentions, helpful marks… in it until they unmute it."""
+
+    id = models.BigIntegerField(primary_key=True, default=new_id, editable=False)
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="thread_mutes"
+    )
+    thread_root = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "thread_root"], name="thread_mute_once_per_thread"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"mute of thread {self.thread_root_id} by {self.person_id}"

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Value
 
 from kith.conversations.access import (
     annotate_for_viewer,
@@ -19,11 +19,13 @@ from kith.conversations.access import (
 )
 from kith.conversations.models import (
     Bookmark,
+    Pin,
     Post,
     PostEdit,
     PostKind,
     Reaction,
     ReactionKind,
+    ThreadMute,
 )
 from kith.core.ids import parse_id
 from kith.core.text import normalise_tag
@@ -214,3 +216,99 @@ def bookmarked_posts(viewer, *, max_id=None, limit: int = DEFAULT_LIMIT) -> Page
     found = posts_by_ids(viewer, [b.post_id for b in rows])
     posts = annotate_for_viewer(viewer, [found[b.post_id] for b in rows if b.post_id in found])
     return Page(posts=posts, next_max_id=rows[-1].pk if more else None)
+
+
+# --- Pinned posts and muted threads --------------------------------------------------------------
+
+
+def _signed_in(viewer) -> bool:
+    return viewer is not None and getattr(viewer, "is_authenticated", False)
+
+
+def pinned_posts(viewer, person) -> list[Post]:
+    """Return the posts `person` pinned that `viewer` may see, newest pin first, annotated
+    for the viewer: one query plus the fixed prefetches (a pin the viewer may not see stays
+    hidden, as the post does everywhere)."""
+    posts = with_relations(visible_posts(viewer).filter(pin__person=person)).order_by("-pin__id")
+    return annotate_for_viewer(viewer, list(posts))
+
+
+def pinned_ids(viewer, posts) -> set[int]:
+    """Return which of `posts` `viewer` pinned (only their own can be): one query, none
+    when signed out or when none of `posts` is theirs."""
+    if not _signed_in(viewer):
+        return set()
+    own = [p.pk for p in posts if p.author_id == viewer.pk and p.repost_of_id is None]
+    if not own:
+        return set()
+    return set(Pin.objects.filter(person=viewer, post_id__in=own).values_list("post_id", flat=True))
+
+
+def thread_root_of(post: Post) -> int:
+    """Return the id of the first post of `post`'s thread (a repost: its original's)."""
+    target = post.repost_of if post.repost_of_id is not None else post
+    return target.thread_root_id or target.pk
+
+
+def muted_thread_ids(viewer, posts) -> set[int]:
+    """Return the thread roots among those of `posts` that `viewer` muted (one query; none
+    when signed out). A post is in a muted thread when `thread_root_of(post)` is in it."""
+    if not _signed_in(viewer):
+        return set()
+    roots = {thread_root_of(p) for p in posts}
+    if not roots:
+        return set()
+    return set(
+        ThreadMute.objects.filter(person=viewer, thread_root_id__in=roots).values_list(
+            "thread_root_id", flat=True
+        )
+    )
+
+
+@dataclass(frozen=True)
+class ViewerMarks:
+    """What `viewer` did to a page of posts that the posts do not carry: their bookmarks,
+    their pins (of their own posts) and the threads they muted (by thread root id)."""
+
+    bookmarked: frozenset[int] = frozenset()
+    pinned: frozenset[int] = frozenset()
+    muted_threads: frozenset[int] = frozenset()
+
+    def muted(self, post: Post) -> bool:
+        return thread_root_of(post) in self.muted_threads
+
+
+def viewer_marks(viewer, posts) -> ViewerMarks:
+    """Return the `ViewerMarks` of `posts` (originals, not reposts) for `viewer`, in one
+    query whatever their number (none when signed out or with no posts)."""
+    if not _signed_in(viewer) or not posts:
+        return ViewerMarks()
+    ids = [p.pk for p in posts]
+    own = [p.pk for p in posts if p.author_id == viewer.pk and p.repost_of_id is None]
+    roots = {thread_root_of(p) for p in posts}
+    marks = (
+        Bookmark.objects.filter(person=viewer, post_id__in=ids)
+        .annotate(what=Value("bookmark"))
+        .values_list("what", "post_id")
+    )
+    mutes = (
+        ThreadMute.objects.filter(person=viewer, thread_root_id__in=roots)
+        .annotate(what=Value("mute"))
+        .values_list("what", "thread_root_id")
+    )
+    parts = [mutes]
+    if own:
+        pins = (
+            Pin.objects.filter(person=viewer, post_id__in=own)
+            .annotate(what=Value("pin"))
+            .values_list("what", "post_id")
+        )
+        parts.append(pins)
+    found: dict[str, set[int]] = {"bookmark": set(), "pin": set(), "mute": set()}
+    for what, pk in marks.union(*parts, all=True):
+        found[what].add(pk)
+    return ViewerMarks(
+        bookmarked=frozenset(found["bookmark"]),
+        pinned=frozenset(found["pin"]),
+        muted_threads=frozenset(found["mute"]),
+    )

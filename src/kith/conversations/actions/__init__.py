@@ -14,6 +14,7 @@ from kith.conversations.actions.media import (
     media_upload,
     media_upload_many,
 )
+from kith.conversations.actions.pins import post_pin, post_unpin, thread_mute, thread_unmute
 from kith.conversations.actions.polls import poll_vote, polls_end_due
 from kith.conversations.actions.posts import (
     post_delete,
@@ -50,16 +51,20 @@ __all__ = [
     "polls_end_due",
     "post_delete",
     "post_edit",
+    "post_pin",
     "post_publish",
     "post_quote",
     "post_reply",
     "post_repost",
     "post_set_visibility",
+    "post_unpin",
     "post_unrepost",
     "quote_revoke",
     "replies_close",
     "replies_open",
     "short_link_follow",
+    "thread_mute",
+    "thread_unmute",
     "used_it_add",
     "used_it_remove",
 ]

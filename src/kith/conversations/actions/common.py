@@ -18,7 +18,15 @@ from django.utils.encoding import iri_to_uri
 from kith.conversations import search
 from kith.conversations.access import audience_among, can_see
 from kith.conversations.links import plan_codes, save_links, short_url
-from kith.conversations.models import Hashtag, Mention, Post, PostHashtag, PostVisibility
+from kith.conversations.models import (
+    Hashtag,
+    Mention,
+    Post,
+    PostHashtag,
+    PostVisibility,
+    ThreadMute,
+)
+from kith.conversations.selectors import thread_root_of
 from kith.conversations.validators import (
     Errors,
     check_body,
@@ -214,6 +222,18 @@ def came_via(person, post: Post) -> int | None:
     )
 
 
+def thread_muters(post: Post, person_ids) -> set[int]:
+    """Return those of `person_ids` who muted the thread of `post` (one query)."""
+    ids = set(person_ids)
+    if not ids:
+        return set()
+    return set(
+        ThreadMute.objects.filter(
+            thread_root_id=thread_root_of(post), person_id__in=ids
+        ).values_list("person_id", flat=True)
+    )
+
+
 def require_visible(person, post: Post) -> None:
     """Raise Http404 unless `person` may see `post` (a tombstone counts: it says deleted)."""
     if not can_see(person, post, include_deleted=True):
@@ -246,8 +266,8 @@ def notify_people(
     """Notify those of `recipient_ids` who may hear from `actor` about `post`; return them.
 
     Left out: the actor, people who blocked the actor or whom the actor blocked, people who
-    mute the actor, and anyone who may not see `post`. With `once`, people who still have
-    the same unread notification are not told again (mark, unmark, mark…).
+    mute the actor or `post`'s thread, and anyone who may not see `post`. With `once`,
+    people who still have the same unread notification are not told again (mark, unmark…).
     """
     ids = set(recipient_ids) - {actor.pk}
     if not ids:
@@ -262,6 +282,7 @@ def notify_people(
         .filter(muter_id__in=ids, muted=actor)
         .values_list("muter_id", flat=True)
     )
+    ids -= thread_muters(post, ids)
     ids = audience_among(post, ids)
     if once and ids:
         ids -= set(

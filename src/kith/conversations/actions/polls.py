@@ -24,6 +24,7 @@ from kith.conversations.actions.common import (
     require_live,
     require_visible,
     snippet,
+    thread_muters,
 )
 from kith.conversations.models import Poll, PollVote, Post
 from kith.conversations.polls import PollSpec, check_choices
@@ -161,7 +162,7 @@ def _announce_end(poll: Poll) -> None:
         recipient_ids=voters,
         text=f"A poll you voted in has ended: {about}",
     )
-    if author.is_active:
+    if author.is_active and not thread_muters(post, [author.pk]):
         notify_many(
             recipient_ids=[author.pk],
             kind=NotificationKind.POLL_ENDED,

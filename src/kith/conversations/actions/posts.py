@@ -39,6 +39,7 @@ from kith.conversations.actions.polls import poll_create, poll_for_post, poll_re
 from kith.conversations.actions.reposts import REPOST_VISIBILITIES
 from kith.conversations.links import save_links
 from kith.conversations.models import (
+    Pin,
     Post,
     PostEdit,
     PostHashtag,
@@ -333,7 +334,8 @@ def _edit_poll_only(post: Post, spec, remove_poll: bool, *, now) -> Post:
 def post_delete(*, post: Post, by) -> Post:
     """Delete `by`'s own `post`, leaving a tombstone so the thread stays whole; return it.
 
-    Its text, edit history, tags, reposts and the notifications about it go; replies stay.
+    Its text, edit history, tags, reposts, pin and the notifications about it go; replies
+    stay.
     A deleted accepted answer leaves its question open again. Deleting twice is harmless;
     deleting a repost undoes it.
     """
@@ -351,6 +353,7 @@ def post_delete(*, post: Post, by) -> Post:
         poll_remove(post)
         post_media_delete(post)
         Post.objects.filter(repost_of=post).delete()
+        Pin.objects.filter(post=post).delete()
         Notification.objects.filter(post=post).delete()
         feed_remove_post(post=post)
         Post.objects.filter(accepted_answer=post).update(
@@ -383,7 +386,8 @@ def post_set_visibility(*, post: Post, by, visibility: str) -> Post:
     """Change who may see `by`'s own `post`; return it.
 
     Feeds follow at once: people who may no longer see it lose it from their feed (in this
-    transaction); people who newly may get it through the fan-out.
+    transaction); people who newly may get it through the fan-out. Narrowed to the people
+    it mentions, it is unpinned (such posts cannot be pinned).
     """
     require_author(post, by, "change who sees")
     require_live(post)
@@ -398,6 +402,8 @@ def post_set_visibility(*, post: Post, by, visibility: str) -> Post:
         post.visibility = visibility
         post.version += 1
         post.save(update_fields=["visibility", "version"])
+        if visibility == PostVisibility.MENTIONED:
+            Pin.objects.filter(post=post).delete()
         feed_recheck_post(post=post)
         enqueue_fan_out(post)
     return post

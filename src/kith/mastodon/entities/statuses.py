@@ -12,7 +12,8 @@ A page of statuses is built in a fixed number of queries, whatever its size (`st
 3. what changes without a new version or per viewer, from the post rows themselves
    (counts, policies) and the viewer's overlay: favourited (helpful), reblogged, filtered,
    quote approval, the `kith` extension (`annotate_for_viewer`, three queries unless the
-   caller annotated; the viewer's keyword filters, one).
+   caller annotated; the viewer's keyword filters, one); bookmarked, pinned and muted (the
+   conversation) in one query (`selectors.viewer_marks`).
 
 Posts come in loaded through `conversations.access` for `viewer` (full, or light from
 `access.light_posts_by_ids`); a repost's original is checked again for the viewer (one
@@ -36,7 +37,7 @@ from kith.conversations.access import (
 from kith.conversations.media import media_for_posts
 from kith.conversations.models import Media, Post, PostVisibility, QuotePolicy
 from kith.conversations.polls import poll_fragment, poll_view
-from kith.conversations.selectors import bookmarked_ids
+from kith.conversations.selectors import ViewerMarks, viewer_marks
 from kith.feeds.models import KeywordFilter
 from kith.feeds.selectors import active_filters, filters_matching
 from kith.mastodon.entities.accounts import Accounts, mention
@@ -146,10 +147,10 @@ class _Page:
     """What one `statuses` call has loaded: fragments, accounts, filters, quoted posts."""
 
     def __init__(
-        self, viewer, fragments, people: Accounts, filters, quoted, votes, bookmarked=frozenset()
+        self, viewer, fragments, people: Accounts, filters, quoted, votes, marks=None
     ) -> None:
         self.viewer = viewer
-        self.bookmarked = bookmarked
+        self.marks = marks or ViewerMarks()
         self.votes = votes
         self.now = timezone.now()
         self.fragments = fragments
@@ -183,15 +184,15 @@ class _Page:
                 {
                     "favourited": "helpful" in reactions,
                     "reblogged": bool(getattr(post, "viewer_reposted", False)),
-                    "muted": False,
-                    "bookmarked": post.pk in self.bookmarked,
+                    "muted": self.marks.muted(post),
+                    "bookmarked": post.pk in self.marks.bookmarked,
                     "filtered": [
                         filter_result(f) for f in filters_matching(self.filters, fragment["text"])
                     ],
                 }
             )
             if post.author_id == self.viewer.pk:
-                data["pinned"] = False
+                data["pinned"] = post.pk in self.marks.pinned
         data["kith"] = {
             **fragment["kith"],
             "answered": post.kind == "question" and post.accepted_answer_id is not None,
@@ -321,8 +322,8 @@ def statuses(
         filters = active_filters(viewer) if signed_in else []
     fragments = status_fragments(originals_shown)
     votes = _votes(viewer, originals_shown, fragments)
-    bookmarked = bookmarked_ids(viewer, [p.pk for p in originals_shown]) if signed_in else set()
-    page = _Page(viewer, fragments, people, filters, quoted, votes, bookmarked)
+    marks = viewer_marks(viewer, originals_shown) if signed_in else ViewerMarks()
+    page = _Page(viewer, fragments, people, filters, quoted, votes, marks)
     return [page.reblog(p) if p.repost_of_id is not None else page.status(p) for p in posts]
 
 

@@ -25,6 +25,7 @@ from oauth2_provider.models import AccessToken
 from kith.conversations.access import visible_posts, with_relations
 from kith.conversations.models import Media
 from kith.conversations.search import search_people
+from kith.conversations.selectors import pinned_posts
 from kith.core.ids import parse_id
 from kith.core.text import normalise_tag
 from kith.feeds.models import PersonList
@@ -401,7 +402,11 @@ def account_statuses(request, response: HttpResponse, account_id: str, query: Qu
     viewer = request.auth
     person = person_for(viewer, account_id)
     if query.pinned:
-        return []  # Kith has no pinned posts on profiles
+        # Their pinned posts the viewer may see, newest pin first: one page (at most
+        # KITH_PINNED_POSTS_MAX), so no Link header, as Mastodon's.
+        if query.max_id or query.since_id or query.min_id:
+            return []
+        return entities.statuses(pinned_posts(viewer, person), viewer)
     posts = visible_posts(viewer).filter(author=person)
     if query.exclude_replies:
         posts = posts.filter(in_reply_to__isnull=True)

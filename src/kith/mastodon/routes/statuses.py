@@ -366,3 +366,45 @@ def bookmarks(request, response: HttpResponse, page: Query[PageParams]):
     found.add_link(response)
     posts = posts_by_ids(viewer, [b.post_id for b in found.items])
     return entities.statuses([posts[b.post_id] for b in found.items if b.post_id in posts], viewer)
+
+
+# --- Pinned posts and muted conversations (`conversations.actions.post_pin`, `thread_mute`) ----
+
+WRITE_ACCOUNTS = mastodon_auth("write:accounts")
+WRITE_MUTES = mastodon_auth("write:mutes")
+
+
+@router.post("/statuses/{status_id}/pin", auth=WRITE_ACCOUNTS)
+def pin(request, status_id: str):
+    """Pin your own status to your profile: someone else's, a reblog, a direct one or one
+    past the limit (`KITH_PINNED_POSTS_MAX`, 5) is a 422 "Validation failed: …"."""
+    person = request.auth
+    post = _post(person, status_id)
+    actions.post_pin(person=person, post=post)
+    return _fresh(post, person)
+
+
+@router.post("/statuses/{status_id}/unpin", auth=WRITE_ACCOUNTS)
+def unpin(request, status_id: str):
+    person = request.auth
+    post = _post(person, status_id)
+    actions.post_unpin(person=person, post=post)
+    return _fresh(post, person)
+
+
+@router.post("/statuses/{status_id}/mute", auth=WRITE_MUTES)
+def mute(request, status_id: str):
+    """Hear nothing more about the status's conversation (you must take part in it: 422
+    otherwise)."""
+    person = request.auth
+    post = _post(person, status_id)
+    actions.thread_mute(person=person, post=post)
+    return _fresh(post, person)
+
+
+@router.post("/statuses/{status_id}/unmute", auth=WRITE_MUTES)
+def unmute(request, status_id: str):
+    person = request.auth
+    post = _post(person, status_id)
+    actions.thread_unmute(person=person, post=post)
+    return _fresh(post, person)
