@@ -167,3 +167,117 @@ def test_a_muted_thread_mutes_the_end_of_its_poll(alice, bob):
     actions.polls_end_due(now=timezone.now() + timedelta(hours=1))
     assert _kinds(alice) == []
     assert _kinds(bob) == ["poll_ended"]
+
+
+# --- Native API -----------------------------------------------------------------------------------
+
+
+def test_native_api_pins(api, alice, bob, carol, token_for):
+    post = actions.post_publish(author=alice, body="Pin over the API")
+    friends = actions.post_publish(author=alice, body="Friends", visibility="connections")
+    token = token_for(alice)
+    put = api("PUT", f"/posts/{post.pk}/pin", token=token)
+    assert put.status_code == 200 and put.json() == {"post_id": str(post.pk), "pinned": True}
+    api("PUT", f"/posts/{friends.pk}/pin", token=token)
+
+    def listed(tok=None):
+        return [p["id"] for p in api("GET", "/people/alice/pinned", token=tok).json()]
+
+    assert listed(token_for(bob)) == [str(friends.pk), str(post.pk)]
+    assert listed(token_for(carol)) == [str(post.pk)]  # the access rule
+    assert listed() == [str(post.pk)]  # signed out
+    refused = api("PUT", f"/posts/{post.pk}/pin", token=token_for(bob))
+    assert refused.status_code == 422
+    assert refused.json()["detail"] == ["Someone else's post cannot be pinned."]
+    assert api("PUT", f"/posts/{friends.pk}/pin", token=token_for(carol)).status_code == 404
+    assert api("PUT", f"/posts/{post.pk}/pin").status_code == 401
+    gone = api("DELETE", f"/posts/{post.pk}/pin", token=token)
+    assert gone.json() == {"post_id": str(post.pk), "pinned": False}
+    assert listed(token) == [str(friends.pk)]
+    assert api("GET", "/people/nobody/pinned").status_code == 404
+
+
+def test_native_api_thread_mutes(api, alice, bob, carol, token_for):
+    root = actions.post_publish(author=alice, body="Thread")
+    reply = actions.post_reply(author=bob, to=root, body="Reply")
+    token = token_for(alice)
+    assert api("GET", f"/posts/{reply.pk}/mute", token=token).json()["muted"] is False
+    put = api("PUT", f"/posts/{reply.pk}/mute", token=token)
+    assert put.status_code == 200
+    assert put.json() == {"post_id": str(reply.pk), "thread_root_id": str(root.pk), "muted": True}
+    assert api("GET", f"/posts/{root.pk}/mute", token=token).json()["muted"] is True
+    outside = api("PUT", f"/posts/{root.pk}/mute", token=token_for(carol))
+    assert outside.status_code == 422 and not ThreadMute.objects.filter(person=carol).exists()
+    assert api("PUT", f"/posts/{root.pk}/mute").status_code == 401
+    assert api("DELETE", f"/posts/{root.pk}/mute", token=token).json()["muted"] is False
+    assert not ThreadMute.objects.exists()
+
+
+# --- Web ----------------------------------------------------------------------------------------
+
+
+def test_web_profile_shows_pinned_posts_first_and_pins_with_htmx(client, alice, bob, carol):
+    older = actions.post_publish(author=alice, body="An older favourite")
+    friends = actions.post_publish(author=alice, body="For friends", visibility="connections")
+    actions.post_publish(author=alice, body="The newest post")
+    actions.post_pin(person=alice, post=friends)
+    client.force_login(bob)
+    html = client.get("/@alice").content.decode()
+    assert 'data-testid="pinned-post"' in html and "For friends" in html
+    assert html.index('id="pinned-h"') < html.index("The newest post")
+    assert 'data-testid="pin"' not in html  # not bob's posts
+    client.force_login(carol)
+    html = client.get("/@alice").content.decode()
+    assert 'data-testid="pinned-post"' not in html and "For friends" not in html  # hidden
+    client.force_login(alice)
+    html = client.get("/@alice").content.decode()
+    assert html.count('data-testid="pin"') >= 3  # a button on each of her posts
+    answer = client.post(f"{older.get_absolute_url()}/pin", HTTP_HX_REQUEST="true")
+    assert answer.status_code == 200 and "Pinned ✓" in answer.content.decode()
+    assert answer["HX-Trigger"] == "kith:pins-changed"
+    assert Pin.objects.filter(post=older).exists()
+    partial = client.get("/@alice/pinned").content.decode()
+    assert partial.index("An older favourite") < partial.index("For friends")
+    undone = client.post(f"{older.get_absolute_url()}/pin", {"undo": "1"}, HTTP_HX_REQUEST="true")
+    assert "Pin to profile" in undone.content.decode()
+    assert not Pin.objects.filter(post=older).exists()
+
+
+def test_web_pin_refusal_and_thread_page_buttons(client, alice, bob, settings):
+    settings.KITH_PINNED_POSTS_MAX = 1
+    first = actions.post_publish(author=alice, body="First")
+    second = actions.post_publish(author=alice, body="Second")
+    client.force_login(alice)
+    page = client.get(first.get_absolute_url()).content.decode()
+    assert "Pin to profile" in page and "Mute conversation" in page
+    assert client.post(f"{first.get_absolute_url()}/pin").status_code == 302
+    assert "Pinned ✓ (unpin)" in client.get(first.get_absolute_url()).content.decode()
+    refused = client.post(f"{second.get_absolute_url()}/pin", HTTP_HX_REQUEST="true")
+    assert "maximum number of posts" in refused.content.decode()
+    assert "HX-Trigger" not in refused
+    assert not Pin.objects.filter(post=second).exists()
+    client.force_login(bob)  # not his post: 422 as a message, nothing written
+    client.post(f"{second.get_absolute_url()}/pin", follow=True)
+    assert not Pin.objects.filter(post=second).exists()
+
+
+def test_web_mute_conversation_button(client, alice, bob, carol):
+    root = actions.post_publish(author=alice, body="Root")
+    reply = actions.post_reply(author=bob, to=root, body="Bob's reply")
+    client.force_login(carol)
+    assert "Mute conversation" not in client.get(root.get_absolute_url()).content.decode()
+    refused = client.post(f"{root.get_absolute_url()}/mute", follow=True)
+    assert "take part in" in refused.content.decode()
+    client.force_login(bob)  # a participant, on the root's page
+    assert "Mute conversation" in client.get(root.get_absolute_url()).content.decode()
+    client.post(f"{reply.get_absolute_url()}/mute")
+    assert ThreadMute.objects.filter(person=bob, thread_root=root).exists()
+    page = client.get(root.get_absolute_url()).content.decode()
+    assert "Conversation muted ✓ (unmute)" in page
+    actions.post_reply(author=alice, to=reply, body="Alice answers bob")
+    assert _kinds(bob) == []
+    client.post(f"{root.get_absolute_url()}/mute", {"undo": "1"})
+    assert not ThreadMute.objects.exists()
+    client.logout()
+    assert client.post(f"{root.get_absolute_url()}/mute").status_code == 302  # to sign in
+    assert not ThreadMute.objects.exists()

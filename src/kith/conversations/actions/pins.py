@@ -4,6 +4,7 @@ conversation one hears nothing more about)."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -39,7 +40,7 @@ def post_pin(*, person, post: Post) -> Pin:
         if existing is not None:
             return existing
         # Lock the person's row so two pins at once cannot both pass the limit.
-        type(person).objects.select_for_update().filter(pk=person.pk).first()
+        list(get_user_model().objects.select_for_update().filter(pk=person.pk).values("pk"))
         limit = settings.KITH_PINNED_POSTS_MAX
         if Pin.objects.filter(person=person).count() >= limit:
             raise ValidationError(

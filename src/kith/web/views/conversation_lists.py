@@ -27,6 +27,7 @@ from kith.people.access import access_person
 from kith.web.forms_conversations import ComposeForm
 from kith.web.media_form import MEDIA_IDS_FIELD, media_ids_from_request
 from kith.web.views.conversations import apply_errors, attach_images
+from kith.web.views.pins import mark_pinned, pinned_context
 
 
 def compose_form(request, data=None) -> ComposeForm:
@@ -107,6 +108,8 @@ def profile_posts_context(request, person) -> dict:
     page = posts_of(request.user, person)
     attach_images(page.posts)
     context = {"page": page, "more_url": f"{person.get_absolute_url()}/posts"}
+    context.update(pinned_context(request, person))
+    mark_pinned(request, person, page.posts, context["pinned"])
     if request.user.is_authenticated and request.user.pk == person.pk:
         context.update(compose_context(request=request))
     return context
@@ -117,7 +120,9 @@ def person_posts(request, handle: str):
     """A person's posts, newest first (the profile shows the first page)."""
     person = access_person(request.user, handle)
     page = posts_of(request.user, person, max_id=request.GET.get("max_id"))
-    return _listing(request, page, "web/post_person_list.html", {"person": person})
+    mark_pinned(request, person, page.posts)
+    context = {"person": person, "pin_controls": request.user.pk == person.pk}
+    return _listing(request, page, "web/post_person_list.html", context)
 
 
 @require_GET

@@ -25,10 +25,11 @@ from kith.conversations.access import (
     loaded_poll,
     thread_for,
 )
+from kith.conversations.actions.pins import takes_part
 from kith.conversations.links import links_for_author
 from kith.conversations.media import media_for_posts
 from kith.conversations.models import Post, PostKind
-from kith.conversations.selectors import bookmarked_ids, edit_history, stories_for
+from kith.conversations.selectors import edit_history, stories_for, thread_root_of, viewer_marks
 from kith.people.validators import normalise_handle
 from kith.web.forms_conversations import (
     AnswerForm,
@@ -81,6 +82,14 @@ def _ancestors(thread, post_id: int) -> list[Post]:
     return chain[::-1]
 
 
+def _takes_part(viewer, focus: Post, shown: list[Post]) -> bool:
+    """Return whether `viewer` wrote in the thread of `focus` or is mentioned in it: from
+    the posts shown when they wrote one of them, else one query."""
+    if any(p.author_id == viewer.pk for p in shown):
+        return True
+    return takes_part(viewer, thread_root_of(focus))
+
+
 def _thread_context(request, post: Post, **forms) -> dict:
     """Return what the thread page of `post` shows: a fixed number of queries, any size."""
     viewer = request.user
@@ -120,7 +129,11 @@ def _thread_context(request, post: Post, **forms) -> dict:
     if mine and live:
         context["quote_permission"] = can_quote(viewer, focus)
         context["repost_permission"] = can_repost(viewer, focus)
-        context["bookmarked"] = bool(bookmarked_ids(viewer, [focus.pk]))
+        marks = viewer_marks(viewer, [focus])
+        context["bookmarked"] = focus.pk in marks.bookmarked
+        context["pinned"] = focus.pk in marks.pinned
+        context["thread_muted"] = marks.muted(focus)
+        context["can_mute_thread"] = context["thread_muted"] or _takes_part(viewer, focus, posts)
         context["own_story"] = next(
             (s for s in context["stories"] if s.person_id == viewer.pk), None
         )
