@@ -278,35 +278,54 @@ class ViewerMarks:
         return thread_root_of(post) in self.muted_threads
 
 
-def viewer_marks(viewer, posts) -> ViewerMarks:
-    """Return the `ViewerMarks` of `posts` (originals, not reposts) for `viewer`, in one
-    query whatever their number (none when signed out or with no posts)."""
-    if not _signed_in(viewer) or not posts:
-        return ViewerMarks()
-    ids = [p.pk for p in posts]
-    own = [p.pk for p in posts if p.author_id == viewer.pk and p.repost_of_id is None]
-    roots = {thread_root_of(p) for p in posts}
-    marks = (
-        Bookmark.objects.filter(person=viewer, post_id__in=ids)
+MARKS_PAGE = 128  # the most posts one run of the marks query reads (pages hold ≤ 120)
+
+
+def _marks_query(p):
+    """The union behind `viewer_marks`, with placeholders (`core.prepared`): compiled once,
+    since it runs on every Mastodon timeline page."""
+    bookmarks = (
+        Bookmark.objects.filter(person_id=p.id("viewer"), post_id__in=p.ids("ids", MARKS_PAGE))
         .annotate(what=Value("bookmark"))
         .values_list("what", "post_id")
     )
     mutes = (
-        ThreadMute.objects.filter(person=viewer, thread_root_id__in=roots)
+        ThreadMute.objects.filter(
+            person_id=p.id("viewer"), thread_root_id__in=p.ids("roots", MARKS_PAGE)
+        )
         .annotate(what=Value("mute"))
         .values_list("what", "thread_root_id")
     )
-    parts = [mutes]
-    if own:
-        pins = (
-            Pin.objects.filter(person=viewer, post_id__in=own)
-            .annotate(what=Value("pin"))
-            .values_list("what", "post_id")
-        )
-        parts.append(pins)
+    pins = (
+        Pin.objects.filter(person_id=p.id("viewer"), post_id__in=p.ids("own", MARKS_PAGE))
+        .annotate(what=Value("pin"))
+        .values_list("what", "post_id")
+    )
+    return bookmarks.union(mutes, pins, all=True)
+
+
+_MARKS = None
+
+
+def viewer_marks(viewer, posts) -> ViewerMarks:
+    """Return the `ViewerMarks` of `posts` (originals, not reposts) for `viewer`, in one
+    query whatever their number (none when signed out or with no posts)."""
+    global _MARKS
+    if not _signed_in(viewer) or not posts:
+        return ViewerMarks()
+    if _MARKS is None:
+        from kith.core.prepared import Prepared
+
+        _MARKS = Prepared(_marks_query)
+    ids = list(dict.fromkeys(p.pk for p in posts))
+    own = [p.pk for p in posts if p.author_id == viewer.pk and p.repost_of_id is None]
+    roots = list(dict.fromkeys(thread_root_of(p) for p in posts))
     found: dict[str, set[int]] = {"bookmark": set(), "pin": set(), "mute": set()}
-    for what, pk in marks.union(*parts, all=True):
-        found[what].add(pk)
+    for start in range(0, max(len(ids), len(roots)), MARKS_PAGE):
+        chunk = slice(start, start + MARKS_PAGE)
+        rows = _MARKS.rows(viewer=viewer.pk, ids=ids[chunk], roots=roots[chunk], own=own[chunk])
+        for what, pk in rows:
+            found[what].add(pk)
     return ViewerMarks(
         bookmarked=frozenset(found["bookmark"]),
         pinned=frozenset(found["pin"]),
