@@ -34,7 +34,8 @@ def test_profile_endpoints_make_a_bounded_number_of_queries(
     with django_assert_max_num_queries(6):
         assert client.get("/api/kith/v1/people/alice").status_code == 200
     # the page adds the follow/safety boxes: the standing (one query) and attention figures,
-    # and the first page of posts (one query when there are none; pinned in tests/web), and
-    # the unread notifications badge in the navigation (one query)
-    with django_assert_max_num_queries(10):
+    # the first page of posts (one query when there are none; pinned in tests/web), the
+    # pinned posts (one query when there are none) and the unread notifications badge in the
+    # navigation (one query)
+    with django_assert_max_num_queries(11):
         assert client.get("/@alice").status_code == 200

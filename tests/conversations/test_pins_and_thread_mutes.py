@@ -281,3 +281,23 @@ def test_web_mute_conversation_button(client, alice, bob, carol):
     client.logout()
     assert client.post(f"{root.get_absolute_url()}/mute").status_code == 302  # to sign in
     assert not ThreadMute.objects.exists()
+
+
+def test_web_profile_queries_do_not_grow_with_pins(client, alice, bob, settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.KITH_PINNED_POSTS_MAX = 10
+    posts = [actions.post_publish(author=alice, body=f"Post {i} #x") for i in range(8)]
+    actions.post_pin(person=alice, post=posts[0])
+    client.force_login(bob)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/@alice").status_code == 200
+        return len(queries)
+
+    one = count()
+    for post in posts[1:]:
+        actions.post_pin(person=alice, post=post)
+    assert count() == one

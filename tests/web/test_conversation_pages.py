@@ -486,8 +486,9 @@ def test_thread_page_queries_are_bounded(client, alice, bob, carol):
     actions.used_it_add(person=bob, post=root, story="Used it", public=True)
     large = _count(client, root.get_absolute_url())
     assert large == small
-    assert large <= 13  # session, viewer, thread_for (5), images, can_reply, stories, badge,
-    # the viewer's bookmark of the focused post…
+    assert large <= 14  # session, viewer, thread_for (5), images, can_reply, stories, badge,
+    # the viewer's marks of the focused post (bookmark, pin, muted thread: one query), and
+    # whether they take part in the thread (one query, as they wrote none of its posts)…
 
 
 def test_profile_listing_queries_are_bounded(client, alice, bob):
@@ -508,7 +509,8 @@ def test_profile_listing_queries_are_bounded(client, alice, bob):
         quote_and_repost(i)
     large = _count(client, "/@alice")
     assert large == small
-    assert large <= 16  # session, viewer, person, card, standing, follow, posts_of, images, badge
+    # session, viewer, person, card, standing, follow, posts_of, pinned posts, images, badge…
+    assert large <= 17
     assert _count(client, "/@alice/posts") <= small
 
 

@@ -106,9 +106,9 @@ def _listing(request, page, template: str, context: dict):
 def profile_posts_context(request, person) -> dict:
     """Return the first page of `person`'s posts for their profile (and the compose box)."""
     page = posts_of(request.user, person)
-    attach_images(page.posts)
     context = {"page": page, "more_url": f"{person.get_absolute_url()}/posts"}
-    context.update(pinned_context(request, person))
+    context.update(pinned_context(request, person, images=False))
+    attach_images(page.posts + context["pinned"])
     mark_pinned(request, person, page.posts, context["pinned"])
     if request.user.is_authenticated and request.user.pk == person.pk:
         context.update(compose_context(request=request))

@@ -23,10 +23,12 @@ from kith.web.views.follows import next_url
 PINS_CHANGED = "kith:pins-changed"
 
 
-def pinned_context(request, person) -> dict:
-    """Return the pinned posts of `person` that the viewer may see, marked for the list."""
+def pinned_context(request, person, *, images: bool = True) -> dict:
+    """Return the pinned posts of `person` that the viewer may see, marked for the list
+    (without their images if not `images`: the caller attaches them with its own posts')."""
     pinned = pinned_posts(request.user, person)
-    attach_images(pinned)
+    if images:
+        attach_images(pinned)
     for post in pinned:
         post.is_pinned = True
     return {
