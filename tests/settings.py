@@ -17,3 +17,11 @@ from kith.settings import *  # noqa: F403
 # many accounts, so they hash with a fast algorithm.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 WHITENOISE_AUTOREFRESH = True
+
+# SQLite tests run on a file, not Django's shared-cache in-memory database: the live-server
+# tests (uvicorn in a thread, the browser tests) read while the test thread writes, and shared
+# cache fails such a read at once with "database table is locked" (no busy wait). A file in
+# WAL mode lets readers and the writer overlap as they do in production. pytest-xdist gives
+# each worker its own file (suffix _gw0, _gw1, …).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}  # noqa: F405
