@@ -131,6 +131,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "kith.mastodon.middleware.MastodonPathMiddleware",
     "kith.mastodon.middleware.MastodonRateLimitMiddleware",
 ]
 

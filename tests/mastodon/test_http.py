@@ -84,6 +84,17 @@ def test_rate_limit_off(db, settings):
     assert "X-RateLimit-Limit" not in response
 
 
+def test_a_trailing_slash_is_ignored_as_mastodon_ignores_it(db):
+    # Mastodon.py asks for /api/v1/instance/ and /api/v2/instance/.
+    for path in ("/api/v1/instance", "/api/v2/instance", "/api/v1/instance/rules"):
+        plain, slashed = Client().get(path), Client().get(path + "/")
+        assert (plain.status_code, slashed.status_code) == (200, 200)
+        assert slashed.json() == plain.json()
+    assert Client().get("/api/v1/").status_code == 404
+    # The rest of the site keeps its own slashes.
+    assert Client().get("/login").status_code == 301
+
+
 # --- error shapes -------------------------------------------------------------------------------
 def test_unknown_path_is_a_json_404(db):
     for path in ("/api/v1/nothing/here", "/api/v2/nothing"):

@@ -237,7 +237,8 @@ def test_scopes_beyond_the_registration_are_refused(alice):
     assert authorize(client, app, scope="read:statuses")
 
 
-def test_force_login_signs_out_first(alice):
+@pytest.mark.parametrize("value", ["true", "True", "1"])
+def test_force_login_signs_out_first(alice, value):
     client = signed_in(alice)
     app = register_app(Client())
     response = client.get(
@@ -246,12 +247,20 @@ def test_force_login_signs_out_first(alice):
             "client_id": app["client_id"],
             "response_type": "code",
             "redirect_uri": OOB,
-            "force_login": "true",
+            "force_login": value,
         },
     )
     assert response.status_code == 302
     follow = client.get(response["Location"])
     assert follow.status_code == 302 and follow["Location"].startswith("/login/")
+
+
+def test_force_login_false_keeps_you_signed_in(alice):
+    client = signed_in(alice)
+    app = register_app(Client())
+    query = {"client_id": app["client_id"], "response_type": "code", "redirect_uri": OOB}
+    response = client.get("/oauth/authorize", {**query, "force_login": "False"})
+    assert response.status_code == 200 and response.context["user"] == alice
 
 
 def test_a_code_works_once_and_for_its_app_only(alice):

@@ -1,6 +1,10 @@
-"""Mastodon's rate limit on /api/v1 and /api/v2: 300 requests per 5 minutes (by default) per
-token, or per IP address for calls without one, with `X-RateLimit-*` headers on every answer
-and a 429 `{"error": "Too many requests"}` past the limit."""
+"""Middleware of the Mastodon API (/api/v1, /api/v2).
+
+- `MastodonPathMiddleware`: a trailing slash is ignored, as Mastodon's router ignores it
+  (Mastodon.py asks for `/api/v1/instance/`).
+- `MastodonRateLimitMiddleware`: 300 requests per 5 minutes (by default) per token, or per IP
+  address for calls without one, with `X-RateLimit-*` headers on every answer and a 429
+  `{"error": "Too many requests"}` past the limit."""
 
 from __future__ import annotations
 
@@ -22,6 +26,18 @@ def _subject(request) -> str:
     if scheme.lower() == "bearer" and token.strip():
         return "t:" + hashlib.sha256(token.strip().encode()).hexdigest()[:32]
     return "ip:" + (request.META.get("REMOTE_ADDR") or "unknown")
+
+
+class MastodonPathMiddleware:
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request):
+        path = request.path_info
+        if path.endswith("/") and path.startswith(PREFIXES) and len(path) > len(PREFIXES[0]):
+            request.path_info = path.rstrip("/")
+            request.path = request.path.rstrip("/")
+        return self.get_response(request)
 
 
 class MastodonRateLimitMiddleware:

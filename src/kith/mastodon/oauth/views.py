@@ -80,7 +80,9 @@ class AuthorizeView(dot.AuthorizationView):
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request, *args, **kwargs):
-        if request.GET.get("force_login") in ("true", "1") and request.user.is_authenticated:
+        # Any value but a false one, as Mastodon reads it: Mastodon.py sends "True".
+        force = request.GET.get("force_login", "").lower() not in ("", "0", "f", "false", "off")
+        if force and request.user.is_authenticated:
             logout(request)
             query = request.GET.copy()
             query.pop("force_login")
