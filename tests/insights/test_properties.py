@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from kith.conversations import actions as posts
@@ -179,6 +179,9 @@ def _comparable(insights: dict) -> dict:
 
 @SETTINGS
 @given(ops=networks, alice_blocks=st.booleans())
+# Bob's reply to xena's reply in alice's thread: once xena blocks alice it answers something
+# alice cannot see, so it leaves her conversation counts (found by hypothesis in CI).
+@example(ops=[("post", 0, 0), ("reply", 3, 0), ("reply", 1, 2)], alice_blocks=False)
 def test_blocking_someone_removes_them_from_every_metric(db, ops, alice_blocks):
     @rolled_back
     def check():

@@ -237,7 +237,7 @@ def _conversation(viewer, post: Post) -> dict:
     counts = (
         Post.objects.filter(thread_root=post)
         .exclude(pk=post.pk)
-        .filter(visible_q(viewer))
+        .filter(visible_q(viewer), visible_q(viewer, "in_reply_to__"))
         .aggregate(
             replies=Count("id", filter=others),
             participants=Count("author", distinct=True, filter=others),

@@ -131,8 +131,9 @@ def own_post_rows(me, *, since: datetime, until: datetime) -> list[tuple]:
 def thread_counts(me, *, since: datetime, until: datetime) -> dict[int, tuple[int, int]]:
     """Return {post id: (replies, answers)} in the threads of `me`'s posts of the window.
 
-    Replies are the posts of others in the thread that `me` may see, answers those of them
-    that are answers. One grouped pass over the threads counts both.
+    Replies are the posts of others in the thread that `me` may see, answering a post `me`
+    may see (a reply to someone who blocked `me` is not part of the conversation `me` can
+    follow); answers those of them that are answers. One grouped pass counts both.
     """
 
     def build(me, since, until):
@@ -141,7 +142,7 @@ def thread_counts(me, *, since: datetime, until: datetime) -> dict[int, tuple[in
             Post.objects.filter(thread_root__in=posts)
             .exclude(pk=F("thread_root"))
             .exclude(author=me)
-            .filter(visible_q(me))
+            .filter(visible_q(me), visible_q(me, "in_reply_to__"))
             .values("thread_root")
             .annotate(n=Count("pk"), answers=Count("pk", filter=Q(kind=PostKind.ANSWER)))
             .order_by()
