@@ -114,6 +114,27 @@ def visible_posts(viewer, *, include_deleted: bool = False) -> QuerySet[Post]:
     return Post.objects.filter(visible_q(viewer, include_deleted=include_deleted))
 
 
+def direct_posts(viewer) -> QuerySet[Post]:
+    """Return the posts of visibility "mentioned" `viewer` takes part in: theirs, and those
+    that mention them (the rule: nobody else sees them), live, not reposts. Mastodon calls
+    them direct messages; grouped by thread they are its conversations."""
+    if not _signed_in(viewer):
+        return Post.objects.none()
+    return visible_posts(viewer).filter(visibility=PostVisibility.MENTIONED, repost_of__isnull=True)
+
+
+def people_in(posts: Iterable[Post]) -> dict[int, set[int]]:
+    """Return, by post id, the ids of the people taking part in each of `posts` (loaded
+    through the rule): its author and the people it mentions. One query."""
+    posts = list(posts)
+    found = {post.pk: {post.author_id} for post in posts}
+    if found:
+        rows = Mention.objects.filter(post__in=list(found)).values_list("post_id", "person_id")
+        for post_id, person_id in rows:
+            found[post_id].add(person_id)
+    return found
+
+
 def with_relations(posts: QuerySet[Post]) -> QuerySet[Post]:
     """Return `posts` with what showing them needs, in a fixed number of queries."""
     return posts.select_related(

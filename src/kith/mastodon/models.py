@@ -78,3 +78,30 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} of {self.person_id}"
+
+
+class ConversationMark(models.Model):
+    """One person's state of one direct conversation (`GET /api/v1/conversations`): how far
+    they read it and how far they removed it from their list.
+
+    A conversation is not stored: it is the thread (`root_id`, the thread root's id) of the
+    posts of visibility "mentioned" the person takes part in, read through the access rule
+    (`conversations.access.direct_posts`), so it can never show more than the rule allows.
+    This row keeps only the person's marks, as post ids: the conversation is unread while
+    its last post is someone else's and newer than `read_up_to`, and left out of their list
+    while its last post is not newer than `hidden_up_to` (a new message brings it back, as
+    on Mastodon). No row: never read, never removed."""
+
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    root_id = models.BigIntegerField()
+    read_up_to = models.BigIntegerField(default=0)
+    hidden_up_to = models.BigIntegerField(default=0)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint("person", "root_id", name="mastodon_conversation_mark_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"conversation {self.root_id} of {self.person_id}"

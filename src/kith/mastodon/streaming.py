@@ -244,7 +244,8 @@ def _update(person_id: int, event: Event, channels: set[Channel]) -> list:
     direct = [c for c in channels if c.name == "direct"]
     if direct and original is status and status.get("visibility") == "direct":
         conversation = _conversation(viewer, post, status)
-        out.extend((c.label, "conversation", conversation) for c in direct)
+        if conversation is not None:
+            out.extend((c.label, "conversation", conversation) for c in direct)
     return out
 
 
@@ -284,14 +285,14 @@ def _notification(person_id: int, event: Event, channels: set[Channel]) -> list:
     ]
 
 
-def _conversation(viewer, post, status: dict) -> str:
-    """The Conversation of a direct status: its thread, the people in it but the viewer."""
-    from kith.mastodon import entities
-    from kith.people.access import people_visible_to
+def _conversation(viewer, post, status: dict) -> str | None:
+    """The Conversation of a direct status, exactly as `GET /api/v1/conversations` shows it
+    (`kith.mastodon.direct`); None if it is not in the viewer's list."""
+    from kith.mastodon import direct, entities
 
-    ids = {int(status["account"]["id"])} | {int(m["id"]) for m in status.get("mentions", ())}
-    people = list(people_visible_to(viewer).filter(pk__in=ids - {viewer.pk}))
-    row = entities.ConversationRow(post.thread_root_id or post.pk, people, post, unread=True)
+    row = direct.conversation_of(viewer, post.thread_root_id or post.pk)
+    if row is None:
+        return None
     return orjson.dumps(entities.conversations([row], viewer)[0]).decode()
 
 

@@ -42,17 +42,22 @@ class ConversationRow:
 
 
 def conversations(rows: Iterable[ConversationRow], viewer) -> list[dict]:
-    """Return the Conversations of `rows`: the participants but the viewer as Accounts, the
-    last post as a Status (null if the viewer may not see one). A fixed number of queries."""
+    """Return the Conversations of `rows`: the participants but the viewer as Accounts (the
+    viewer alone when nobody else is in it, as Mastodon shows a note to oneself), the last
+    post as a Status (null if the viewer may not see one). A fixed number of queries."""
     rows = list(rows)
+
+    def ids(row: ConversationRow) -> list[int]:
+        return [p.pk for p in row.people if p.pk != viewer.pk] or [viewer.pk]
+
+    people = Accounts(viewer).load(pk for row in rows for pk in ids(row))
     posts = [r.last_post for r in rows if r.last_post is not None]
-    shown = {int(s["id"]): s for s in statuses(posts, viewer)} if posts else {}
-    people = Accounts(viewer).load(p.pk for r in rows for p in r.people if p.pk != viewer.pk)
+    shown = {int(s["id"]): s for s in statuses(posts, viewer, accounts=people)} if posts else {}
     return [
         {
             "id": str(row.id),
             "unread": row.unread,
-            "accounts": [people.of(p.pk) for p in row.people if p.pk != viewer.pk],
+            "accounts": [people.of(pk) for pk in ids(row)],
             "last_status": shown.get(row.last_post.pk) if row.last_post is not None else None,
         }
         for row in rows
