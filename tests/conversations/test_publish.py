@@ -113,6 +113,32 @@ def test_the_length_limit_is_a_setting(alice, settings):
     assert error.value.message_dict["body"] == ["At most 10 characters (this is 11)."]
 
 
+def test_a_link_counts_as_23_characters_as_on_mastodon(alice, settings):
+    from kith.conversations.validators import counted_length
+
+    long_link = "https://example.com/" + "a" * 200
+    assert counted_length(f"See {long_link}.") == len("See .") + 23
+    assert counted_length("http://x.y/z and https://example.org") == 23 + len(" and ") + 23
+    assert counted_length("no link: https:// nor ftp://x.y/z") == len(
+        "no link: https:// nor ftp://x.y/z"
+    )
+    settings.KITH_POST_MAX_CHARS = 30
+    link = "https://example.com/" + "b" * 60  # 80 characters as written, counts 23
+    post = actions.post_publish(author=alice, body=f"Read {link}")  # 5 + 23 characters
+    assert link in post.body
+    with pytest.raises(ValidationError) as error:
+        actions.post_publish(author=alice, body=f"Read this {link}")
+    assert error.value.message_dict["body"] == [
+        "At most 30 characters (this is 33; a link counts as 23)."
+    ]
+    huge = "https://example.com/" + "a" * 120  # counts 23, but 4 × 30 as written at most
+    with pytest.raises(ValidationError) as error:
+        actions.post_publish(author=alice, body=huge)
+    assert error.value.message_dict["body"] == [
+        "At most 120 characters as written, links in full (this is 140)."
+    ]
+
+
 def test_too_many_mentions(alice, settings, monkeypatch):
     from kith.conversations.actions import common
     from tests.conftest import make_person

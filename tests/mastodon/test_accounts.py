@@ -395,6 +395,11 @@ def test_followers_and_following_are_yours_only(alice, carol):
     # Someone else's lists are private in Kith.
     assert Masto(carol).get(f"/api/v1/accounts/{alice.pk}/followers").json() == []
     assert Client().get(f"/api/v1/accounts/{carol.pk}/following").json() == []
+    # …and every Account says so (the counts stay, as on Mastodon).
+    account = Masto(carol).get(f"/api/v1/accounts/{alice.pk}").json()
+    assert account["hide_collections"] is True and account["followers_count"] == 2
+    own = mine.get("/api/v1/accounts/verify_credentials").json()
+    assert own["hide_collections"] is True and own["source"]["hide_collections"] is True
 
 
 # --- block, mute, note ---------------------------------------------------------------------------

@@ -164,6 +164,31 @@ def test_suggestions_from_people_to_meet_never_follow(alice, bob, carol):
     assert not Follow.objects.exists()
 
 
+def test_dismissing_a_suggestion(alice, bob, carol):
+    from kith.relevance.models import SuggestionDismissal
+
+    connection_create(person=bob, other=carol, how_met="in_person")
+    hider = make_person("hider")
+    block_create(blocker=hider, blocked=alice)
+    masto = Masto(alice, "read")
+    assert [s["account"]["id"] for s in masto.get("/api/v2/suggestions").json()] == [str(carol.pk)]
+    answer = masto.delete(f"/api/v1/suggestions/{carol.pk}")
+    assert (answer.status_code, answer.json()) == (200, {})
+    assert masto.delete(f"/api/v1/suggestions/{carol.pk}").status_code == 200  # idempotent
+    assert masto.get("/api/v2/suggestions").json() == []
+    assert masto.get("/api/v1/suggestions").json() == []
+    assert Masto(bob, "read").get("/api/v1/suggestions").status_code == 200  # theirs unchanged
+    for hidden in (hider.pk, 12345, "nope"):
+        missing = masto.delete(f"/api/v1/suggestions/{hidden}")
+        assert (missing.status_code, missing.json()) == (404, {"error": "Record not found"})
+    self_dismissal = masto.delete(f"/api/v1/suggestions/{alice.pk}")
+    assert self_dismissal.status_code == 422
+    assert Masto(alice, "write").delete(f"/api/v1/suggestions/{carol.pk}").status_code == 403
+    assert list(SuggestionDismissal.objects.values_list("person_id", "dismissed_id")) == [
+        (alice.pk, carol.pk)
+    ]
+
+
 # --- reports -------------------------------------------------------------------------------------
 
 

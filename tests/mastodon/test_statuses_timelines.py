@@ -151,6 +151,33 @@ def test_list_timeline(alice, bob, carol):
     assert other.status_code == 404 and other.json() == {"error": "Record not found"}
 
 
+def test_min_id_is_the_page_just_above_it_on_home_and_list_timelines(alice, bob):
+    """Mastodon's `min_id`: the `limit` items right after it (not the newest), newest first,
+    so an app reading up from where it stopped misses nothing; `since_id` gives the newest."""
+    person_list = person_list_create(owner=alice, name="Friends")
+    person_list_add(person_list=person_list, person=bob)
+    posts = [_publish(bob, f"Post {i}") for i in range(6)]
+    token = user_token(alice, scope="read")
+    client = Client()
+    for path in ("/api/v1/timelines/home", f"/api/v1/timelines/list/{person_list.pk}"):
+        above = client.get(path, {"min_id": posts[1].pk, "limit": 2}, **bearer(token))
+        assert _ids(above) == [str(posts[3].pk), str(posts[2].pk)], path
+        link = above["Link"]
+        assert f"min_id={posts[3].pk}" in link and f"max_id={posts[2].pk}" in link
+        prev_url = re.search(r'<([^>]+)>; rel="prev"', link).group(1)
+        newer = client.get(prev_url.replace("http://testserver", ""), **bearer(token))
+        assert _ids(newer) == [str(posts[5].pk), str(posts[4].pk)], path
+        top = client.get(path, {"min_id": posts[4].pk, "limit": 2}, **bearer(token))
+        assert _ids(top) == [str(posts[5].pk)]
+        assert _ids(client.get(path, {"min_id": posts[5].pk}, **bearer(token))) == []
+        since = client.get(path, {"since_id": posts[1].pk, "limit": 2}, **bearer(token))
+        assert _ids(since) == [str(posts[5].pk), str(posts[4].pk)], path
+        both = client.get(
+            path, {"min_id": posts[0].pk, "max_id": posts[3].pk, "limit": 5}, **bearer(token)
+        )
+        assert _ids(both) == [str(posts[2].pk), str(posts[1].pk)], path
+
+
 @pytest.mark.parametrize(("visibility", "relationship"), CASES)
 def test_truth_table_timelines(visibility, relationship, viewers, alice):
     """A post shows in the public and tag timelines, and in reblogged_by/favourited_by

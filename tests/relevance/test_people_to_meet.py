@@ -69,3 +69,21 @@ def test_suggestions_lead_to_an_invitation_or_an_intro_call_and_never_follow(ali
 
 def test_anonymous_gets_nothing(db):
     assert people_to_meet(None) == []
+
+
+def test_a_dismissed_person_is_not_suggested_again(alice, bob):
+    import pytest
+    from django.core.exceptions import ValidationError
+
+    from kith.relevance.actions import suggestion_dismiss
+
+    dana, erin = make_person("dana"), make_person("erin")
+    for person in (dana, erin):
+        connection_create(person=bob, other=person, how_met="in_person")
+    assert handles(alice) == ["dana", "erin"]
+    suggestion_dismiss(person=alice, dismissed=dana)
+    suggestion_dismiss(person=alice, dismissed=dana)  # idempotent
+    assert handles(alice) == ["erin"]
+    assert "alice" in handles(dana)  # only alice's suggestions change
+    with pytest.raises(ValidationError):
+        suggestion_dismiss(person=alice, dismissed=alice)

@@ -74,7 +74,7 @@ def test_api_bad_limit_is_a_422(api, network, token_for, limit):
 
 
 @pytest.mark.parametrize(
-    ("path", "queries"), [("/suggestions/posts", 12), ("/suggestions/people", 10)]
+    ("path", "queries"), [("/suggestions/posts", 12), ("/suggestions/people", 11)]
 )
 def test_api_query_counts_are_pinned(
     api, network, token_for, django_assert_num_queries, path, queries
@@ -88,7 +88,8 @@ def test_api_query_counts_are_pinned(
 def test_web_page_shows_both_sections_labelled(client, network, django_assert_num_queries):
     client.force_login(network)
     client.get("/suggestions/")
-    with django_assert_num_queries(25):  # 24 (one: posts removed from a community) + the nav badge
+    # 24 (one: posts removed from a community; one: the people dismissed) + the nav badge
+    with django_assert_num_queries(26):
         response = client.get("/suggestions/")
     page = response.content.decode()
     assert response.status_code == 200
@@ -109,3 +110,32 @@ def test_web_page_without_interests_says_how_to_get_suggestions(client, carol):
     page = client.get("/suggestions/").content.decode()
     assert "Add interests" in page
     assert not Invitation.objects.exists()
+
+
+def test_api_dismiss_a_suggested_person(api, network, token_for):
+    token = token_for(network)
+    people = api("GET", "/suggestions/people", token=token).json()["suggestions"]
+    assert {item["person"]["handle"] for item in people} == {"alice", "dana"}
+    answer = api("DELETE", "/suggestions/people/dana", token=token)
+    assert answer.status_code == 204
+    people = api("GET", "/suggestions/people", token=token).json()["suggestions"]
+    assert {item["person"]["handle"] for item in people} == {"alice"}
+    assert api("DELETE", "/suggestions/people/nobody", token=token).status_code == 404
+    assert api("DELETE", "/suggestions/people/carol", token=token).status_code == 422
+    assert api("DELETE", "/suggestions/people/dana").status_code == 401
+
+
+def test_web_not_interested_removes_the_suggestion(client, network):
+    client.force_login(network)
+    page = client.get("/suggestions/").content.decode()
+    assert 'action="/suggestions/people/dana/dismiss/"' in page and "Not interested" in page
+    answer = client.post("/suggestions/people/dana/dismiss/", HTTP_HX_REQUEST="true")
+    assert (answer.status_code, answer.content) == (200, b"")
+    page = client.get("/suggestions/").content.decode()
+    assert "@dana" not in page and "@alice" in page
+    answer = client.post("/suggestions/people/alice/dismiss/")
+    assert answer.status_code == 302 and answer["Location"] == "/suggestions/"
+    page = client.get("/suggestions/").content.decode()
+    assert "will not be suggested again" in page and "No one to suggest yet." in page
+    assert client.get("/suggestions/people/alice/dismiss/").status_code == 405
+    assert client.post("/suggestions/people/nobody/dismiss/").status_code == 404

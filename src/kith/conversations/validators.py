@@ -24,15 +24,42 @@ def clean_text(raw: str) -> str:
     return _CONTROL_RE.sub("", raw.replace("\r\n", "\n").replace("\r", "\n")).strip()
 
 
+# A link counts as this many characters however long it is, as on Mastodon (its apps count
+# so: `characters_reserved_per_url` in /api/v1/instance). The text as written is still
+# capped at RAW_FACTOR times the limit, so a long link cannot make a post of any size.
+CHARACTERS_PER_URL = 23
+RAW_FACTOR = 4
+_URL_RE = re.compile(r"(?<![\w/@])https?://[^\s<>\"'`]+", re.IGNORECASE)
+_URL_TRAILING = ".,;:!?)]}*_"
+
+
+def counted_length(text: str) -> int:
+    """Return the length of `text` as the post limit counts it: each http(s) link (without
+    the punctuation that ends a sentence after it) as `CHARACTERS_PER_URL` characters."""
+    total = len(text)
+    for match in _URL_RE.finditer(text):
+        url = match.group(0).rstrip(_URL_TRAILING)
+        if len(url) > len("https://"):
+            total += CHARACTERS_PER_URL - len(url)
+    return total
+
+
 def check_body(errors: Errors, raw: str, *, field: str = "body") -> str:
-    """Return the cleaned body; an empty or overlong one is an error."""
+    """Return the cleaned body; an empty or overlong one is an error (`counted_length`)."""
     body = clean_text(raw or "")
     limit = settings.KITH_POST_MAX_CHARS
+    counted = counted_length(body)
     if not body:
         errors.setdefault(field, []).append("Write something first: the post is empty.")
-    elif len(body) > limit:
+    elif counted > limit:
+        links = f"; a link counts as {CHARACTERS_PER_URL}" if counted != len(body) else ""
         errors.setdefault(field, []).append(
-            f"At most {limit:,} characters (this is {len(body):,})."
+            f"At most {limit:,} characters (this is {counted:,}{links})."
+        )
+    elif len(body) > limit * RAW_FACTOR:
+        errors.setdefault(field, []).append(
+            f"At most {limit * RAW_FACTOR:,} characters as written, links in full "
+            f"(this is {len(body):,})."
         )
     return body
 

@@ -269,13 +269,16 @@ def home_feed(
     *,
     mode: str = LATEST,
     max_id=None,
+    min_id=None,
     page: int = 1,
     limit: int = DEFAULT_LIMIT,
     light: bool = False,
 ) -> FeedPage:
     """Return a page of `viewer`'s home feed.
 
-    Latest: newest first, paged by `max_id` (the `next_max_id` of the page before).
+    Latest: newest first, paged by `max_id` (the `next_max_id` of the page before);
+    `min_id`: the page just above it (the `limit` entries right after it, still shown
+    newest first), for reading up towards the newest.
     Conversations: the newest `RANKED_CANDIDATES` entries ranked by `ranking.score`, paged by
     `page` (1, 2, …).
 
@@ -287,7 +290,8 @@ def home_feed(
     feed_seen(person=viewer)
     limit = max(1, min(limit, settings.KITH_API_PAGE_MAX))
     now = timezone.now()
-    if light and mode == LATEST:
+    min_id = parse_id(min_id) if min_id is not None else None
+    if light and mode == LATEST and min_id is None:
         found = latest_light(viewer, max_id=max_id, limit=limit, now=now)
         if found is not None:
             return found
@@ -311,9 +315,14 @@ def home_feed(
     max_id = parse_id(max_id) if max_id is not None else None
     if max_id is not None:
         entries_qs = entries_qs.filter(sort_key__lt=max_id)
-    rows = list(entries_qs.order_by("-sort_key")[: limit + 1])
-    more = len(rows) > limit
-    rows = rows[:limit]
+    if min_id is not None:  # the oldest `limit` above it, newest first; older ones exist
+        rows = list(entries_qs.filter(sort_key__gt=min_id).order_by("sort_key")[:limit])
+        rows.reverse()
+        more = bool(rows)
+    else:
+        rows = list(entries_qs.order_by("-sort_key")[: limit + 1])
+        more = len(rows) > limit
+        rows = rows[:limit]
     items, left_out = _hydrate(viewer, rows, now)
     items, filtered = apply_filters(filters, items)
     return FeedPage(
@@ -557,11 +566,12 @@ def lists_of(person) -> list[PersonList]:
 
 
 def list_feed(
-    viewer, person_list: PersonList, *, max_id=None, limit: int = DEFAULT_LIMIT
+    viewer, person_list: PersonList, *, max_id=None, min_id=None, limit: int = DEFAULT_LIMIT
 ) -> FeedPage:
     """Return a page of the posts (not replies) by the people on `person_list`, newest first.
 
-    Read straight from the posts through the access rule; mutes and filters apply.
+    Read straight from the posts through the access rule; mutes and filters apply. Paged
+    by `max_id` as the home feed; `min_id`: the page just above it, newest first.
     """
     limit = max(1, min(limit, settings.KITH_API_PAGE_MAX))
     members = person_list.members.values("person_id")
@@ -571,11 +581,17 @@ def list_feed(
         .exclude(author__in=active_mutes(viewer).values("muted"))
     )
     max_id = parse_id(max_id) if max_id is not None else None
+    min_id = parse_id(min_id) if min_id is not None else None
     if max_id is not None:
         posts = posts.filter(id__lt=max_id)
-    rows = list(with_relations(posts).order_by("-id")[: limit + 1])
-    more = len(rows) > limit
-    rows = rows[:limit]
+    if min_id is not None:  # the oldest `limit` above it, newest first; older ones exist
+        rows = list(with_relations(posts.filter(id__gt=min_id)).order_by("id")[:limit])
+        rows.reverse()
+        more = bool(rows)
+    else:
+        rows = list(with_relations(posts).order_by("-id")[: limit + 1])
+        more = len(rows) > limit
+        rows = rows[:limit]
     annotate_for_viewer(viewer, rows)
     items, filtered = apply_filters(active_filters(viewer), [FeedItem(post=p) for p in rows])
     return FeedPage(

@@ -18,7 +18,10 @@
   grants `read:statuses`): 403 "This action is outside the authorized scopes";
 - an app token (client_credentials, no person) where a person is needed: 422
   "This method requires an authenticated user" (Mastodon's answer);
-- a person who is no longer active: 403 "Your login is currently disabled".
+- a person who is no longer active: 403 "Your login is currently disabled";
+- a person who has not confirmed their email address yet (a token from
+  `POST /api/v1/accounts`): 403 "Your login is missing a confirmed e-mail address" wherever
+  a person is needed, as Mastodon's `require_user!`; public reads (`optional=True`) answer.
 Kith's own personal access tokens (`kith_…`) are accepted too, with the scopes
 `read write follow push profile`.
 """
@@ -41,6 +44,7 @@ from kith.people.models import Person
 
 PERSONAL_TOKEN_SCOPES = frozenset({"read", "write", "follow", "push", "profile"})
 INVALID = {"WWW-Authenticate": 'Bearer error="invalid_token"'}
+UNCONFIRMED = "Your login is missing a confirmed e-mail address"
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +140,8 @@ class MastodonAuth(HttpBearer):
             return AnonymousUser() if self.user else token
         if not token.person.is_active:
             raise MastodonError(403, "Your login is currently disabled")
+        if token.person.email_confirmed_at is None and not self.optional:
+            raise MastodonError(403, UNCONFIRMED)
         return token.person if self.user else token
 
     def authenticate(self, request, token):  # required by HttpBearer; __call__ does the work

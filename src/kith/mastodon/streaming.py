@@ -83,7 +83,7 @@ def authenticate(token: str | None) -> Caller:
     """Return who `token` names (a Mastodon OAuth or Kith personal token); StreamError 401."""
     from django.db import close_old_connections
 
-    from kith.mastodon.auth import lookup_token
+    from kith.mastodon.auth import UNCONFIRMED, lookup_token
     from kith.mastodon.errors import MastodonError
 
     if not token:
@@ -98,6 +98,8 @@ def authenticate(token: str | None) -> Caller:
             raise StreamError(422, "This method requires an authenticated user")
         if not found.person.is_active:
             raise StreamError(403, "Your login is currently disabled")
+        if found.person.email_confirmed_at is None:
+            raise StreamError(403, UNCONFIRMED)
         return Caller(found.person.pk, found.scopes)
     finally:
         close_old_connections()

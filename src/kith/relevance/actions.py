@@ -91,3 +91,18 @@ def post_embeddings_backfill(*, limit: int = 500) -> int:
         .order_by("-id")[:limit]
     )
     return post_embeddings_update(posts=list(posts))
+
+
+def suggestion_dismiss(*, person, dismissed):
+    """Stop suggesting `dismissed` to `person` among the people to meet (idempotent).
+
+    `dismissed` must be someone `person` may see (the caller found them through
+    `people.access`); dismissing oneself is refused. Nobody else learns of it."""
+    from django.core.exceptions import ValidationError
+
+    from kith.relevance.models import SuggestionDismissal
+
+    if dismissed.pk == person.pk:
+        raise ValidationError("You are never suggested to yourself.")
+    found, _ = SuggestionDismissal.objects.get_or_create(person=person, dismissed=dismissed)
+    return found

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
@@ -26,3 +27,23 @@ class PostEmbedding(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["posted_at"], name="embedding_posted_at")]
+
+
+class SuggestionDismissal(models.Model):
+    """A person `person` does not want suggested again among "people you may want to meet"
+    (the web's "Not interested", `DELETE /api/v1/suggestions/:id`, the native API). Only
+    `person` knows; it changes nothing else between them."""
+
+    id = models.BigIntegerField(primary_key=True, default=new_id, editable=False)
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    dismissed = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint("person", "dismissed", name="suggestion_dismissal_unique")
+        ]

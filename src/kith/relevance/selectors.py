@@ -116,20 +116,33 @@ def _open_invitation_ids(person) -> set[int]:
     return {a if b == person.pk else b for a, b in rows}
 
 
+def _dismissed_ids(person) -> set[int]:
+    from kith.relevance.models import SuggestionDismissal
+
+    rows = SuggestionDismissal.objects.filter(person=person).values_list("dismissed_id", flat=True)
+    return set(rows)
+
+
 def people_to_meet(viewer, *, limit: int = 10) -> list[SuggestedPerson]:
     """Return people `viewer` may want to meet: shared interests, connections of connections.
 
     Each mutual connection counts two, each
     shared interest one. Left out: `viewer`, their connections, anyone with an open
-    invitation either way, people blocked either way or muted, and anyone `viewer` may not
-    see. A fixed number of queries.
+    invitation either way, people blocked either way or muted, people `viewer` dismissed
+    (`actions.suggestion_dismiss`), and anyone `viewer` may not see. A fixed number of
+    queries.
     """
     limit = max(1, min(limit, SUGGESTIONS_MAX))
     if viewer is None or not viewer.is_authenticated:
         return []
     mine = connected_ids(viewer)
     excluded = (
-        {viewer.pk} | mine | _open_invitation_ids(viewer) | _blocked_ids(viewer) | muted_ids(viewer)
+        {viewer.pk}
+        | mine
+        | _open_invitation_ids(viewer)
+        | _blocked_ids(viewer)
+        | muted_ids(viewer)
+        | _dismissed_ids(viewer)
     )
 
     mutuals: dict[int, set[int]] = defaultdict(set)

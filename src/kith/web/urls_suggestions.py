@@ -6,4 +6,9 @@ from kith.web.views import suggestions
 
 urlpatterns = [
     path("suggestions/", suggestions.suggestions, name="suggestions"),
+    path(
+        "suggestions/people/<str:handle>/dismiss/",
+        suggestions.dismiss_person,
+        name="suggestion_dismiss",
+    ),
 ]

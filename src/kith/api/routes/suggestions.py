@@ -6,13 +6,15 @@ from typing import Literal
 
 from django.conf import settings
 from django.urls import reverse
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from kith.api import auth
 from kith.api.post_schemas import PostOut
 from kith.api.post_serializers import json_response, posts_data
 from kith.api.schemas import ErrorOut, PersonSummaryOut
 from kith.api.serializers import person_summary_dict
+from kith.people.access import access_person
+from kith.relevance.actions import suggestion_dismiss
 from kith.relevance.selectors import SUGGESTIONS_MAX, people_to_meet, suggested_posts
 
 router = Router(tags=["suggestions"], auth=auth.required)
@@ -121,3 +123,17 @@ def suggested_people(request, limit: int = Query(10, ge=1, le=SUGGESTIONS_MAX)):
             ],
         }
     )
+
+
+@router.delete(
+    "/people/{handle}",
+    response={204: None, 404: ErrorOut, **ERRORS},
+    summary="Not interested: stop suggesting a person",
+)
+def dismiss_suggested_person(request, handle: str):
+    """Stop suggesting `handle` among the people you may want to meet. Only you know; it
+    changes nothing between you (you can still find them, follow or invite them).
+    Idempotent; someone you may not see is a 404, yourself a 422."""
+    person = access_person(request.auth, handle)
+    suggestion_dismiss(person=request.auth, dismissed=person)
+    return Status(204, None)

@@ -19,6 +19,7 @@ from kith.mastodon.entities.accounts import (
 )
 from kith.mastodon.entities.common import iso
 from kith.mastodon.entities.content import (
+    featured_tag,
     kith_visibility,
     mastodon_visibility,
     media_attachment,
@@ -68,6 +69,7 @@ __all__ = [
     "credential_account",
     "error",
     "familiar_followers",
+    "featured_tag",
     "field_entity",
     "filter_entity",
     "filter_keyword",

@@ -100,7 +100,7 @@ def _base(person: Person, fields: list[ContactField], counts: dict) -> dict:
         "discoverable": True,
         "noindex": False,
         "indexable": False,
-        "hide_collections": False,
+        "hide_collections": True,  # nobody sees anyone else's followers or follows
         "roles": [],
         "memorial": False,
         "created_at": iso_midnight(person.date_joined),
@@ -222,7 +222,7 @@ def credential_account(person: Person, *, follow_requests_count: int) -> dict:
         "sensitive": False,
         "language": "",
         "follow_requests_count": follow_requests_count,
-        "hide_collections": False,
+        "hide_collections": True,  # nobody sees anyone else's followers or follows
         "discoverable": True,
         "indexable": False,
     }

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from kith.conversations.models import Hashtag, Media, PostVisibility
 from kith.conversations.polls import PollView
-from kith.mastodon.entities.common import absolute, iso
+from kith.mastodon.entities.common import absolute, iso, iso_date
 
 # --- Visibility ---------------------------------------------------------------------------------
 
@@ -91,6 +91,18 @@ def tag(hashtag: Hashtag, *, history: list[dict] | None = None, following: bool 
     if following is not None:
         data["following"] = following
     return data
+
+
+def featured_tag(tag_id: int, name: str, statuses_count: int, last_status_at) -> dict:
+    """Return a FeaturedTag (one of a person's interests): `last_status_at` is a date, as
+    Mastodon gives it, or null when they have no public post with the tag."""
+    return {
+        "id": str(tag_id),
+        "name": name,
+        "url": tag_url(name),
+        "statuses_count": statuses_count,
+        "last_status_at": iso_date(last_status_at),
+    }
 
 
 def preview_card(

@@ -19,6 +19,7 @@ import kith
 from kith.conversations import polls
 from kith.conversations.media import ALT_TEXT_MAX, MAX_ATTACHMENTS
 from kith.conversations.models import Post
+from kith.conversations.validators import CHARACTERS_PER_URL
 from kith.core.images import ACCEPTED_FORMATS
 from kith.mastodon.auth import mastodon_auth
 from kith.mastodon.models import ServerRule
@@ -36,8 +37,6 @@ router_v2 = Router(tags=["instance"])
 MASTODON_VERSION = "4.3.0"
 SITE_NAME = "Kith"  # as the web pages name the site (kith.web.context)
 ACTIVITY_WEEKS = 12
-# Apps count every link as this many characters, as on Mastodon.
-CHARACTERS_PER_URL = 23
 MIME_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif", "WEBP": "image/webp"}
 
 

@@ -1,7 +1,8 @@
 """Follow suggestions (docs.joinmastodon.org/methods/suggestions) from Kith's "people you may
 want to meet" (`relevance.selectors.people_to_meet`): connections of connections and people
 with your interests. A suggestion never follows anyone by itself; meeting them is an
-invitation in Kith's own app."""
+invitation in Kith's own app. `DELETE /api/v1/suggestions/:account_id` is Kith's "Not
+interested" (`relevance.actions.suggestion_dismiss`): that person is not suggested again."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from ninja import Query, Router, Schema
 
 from kith.mastodon import entities
 from kith.mastodon.auth import mastodon_auth
+from kith.mastodon.routes.people import person_for
+from kith.relevance.actions import suggestion_dismiss
 from kith.relevance.selectors import SUGGESTIONS_MAX, people_to_meet
 
 router_v1 = Router(tags=["suggestions"])
@@ -45,3 +48,12 @@ def suggestions_v1(request, query: Query[LimitQuery]):
     """The deprecated v1 form: just the accounts."""
     found = _suggested(request, query.limit)
     return entities.accounts([s.person for s in found], request.auth)
+
+
+@router_v1.delete("/suggestions/{account_id}", auth=mastodon_auth("read"))
+def dismiss(request, account_id: str):
+    """Stop suggesting the account (Mastodon asks for the `read` scope here too). Someone
+    the viewer may not see, or unknown, is a 404; yourself a 422. Answers `{}`."""
+    person = person_for(request.auth, account_id)
+    suggestion_dismiss(person=request.auth, dismissed=person)
+    return {}

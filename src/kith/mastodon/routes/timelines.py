@@ -42,12 +42,12 @@ class TagQuery(PublicQuery):
 def _feed_statuses(request, response: HttpResponse, page, viewer, params: PageParams) -> list:
     """Statuses of a feed page (`feeds.selectors.FeedPage`), with the Link header.
 
-    Kith's feeds page by `max_id`; `since_id` and `min_id` keep, of the newest page, what is
-    newer than them."""
-    newer_than = cursor(params.min_id, "min_id") or cursor(params.since_id, "since_id")
+    The feed selectors page by `max_id` and `min_id` (the page just above it, as Mastodon);
+    `since_id` keeps, of the newest page, what is newer than it."""
+    since_id = cursor(params.since_id, "since_id")
     items = list(page.items)
-    if newer_than is not None:
-        items = [item for item in items if item.cursor > newer_than]
+    if since_id is not None and cursor(params.min_id, "min_id") is None:
+        items = [item for item in items if item.cursor > since_id]
     statuses = entities.statuses([item.post for item in items], viewer)
     if items:
         oldest = page.next_max_id if page.next_max_id is not None else items[-1].cursor
@@ -62,8 +62,9 @@ def home(request, response: HttpResponse, params: Query[PageParams]):
     """The viewer's home feed, Latest (newest first), through the feed's hot path."""
     viewer = request.auth
     max_id = cursor(params.max_id, "max_id")
+    min_id = cursor(params.min_id, "min_id")
     limit = page_limit(params.limit, default=20, maximum=40)
-    page = home_feed(viewer, max_id=max_id, limit=limit, light=True)
+    page = home_feed(viewer, max_id=max_id, min_id=min_id, limit=limit, light=True)
     return _feed_statuses(request, response, page, viewer, params)
 
 
@@ -133,6 +134,7 @@ def list_timeline(request, list_id: str, response: HttpResponse, params: Query[P
     except Http404:
         raise not_found() from None
     max_id = cursor(params.max_id, "max_id")
+    min_id = cursor(params.min_id, "min_id")
     limit = page_limit(params.limit, default=20, maximum=40)
-    page = list_feed(viewer, person_list, max_id=max_id, limit=limit)
+    page = list_feed(viewer, person_list, max_id=max_id, min_id=min_id, limit=limit)
     return _feed_statuses(request, response, page, viewer, params)
