@@ -163,11 +163,12 @@ def _sources(me) -> list[tuple[str, str, Callable[[datetime], QuerySet]]]:
         person_ok(me, "author"), Q(invitation__sender=me) | Q(invitation__recipient=me)
     ).exclude(author=me)
     # An answer of mine the asker accepted (value given), one of theirs I accepted (received).
-    # From `me`'s posts to the questions that accepted them: the accepted answer's index is
-    # used even when statistics say most posts accept none.
+    # From `me`'s posts to the questions that accepted them, through the partial index of
+    # posts that accepted an answer (`post_accepted_answer`: "not null" lets SQLite use it).
     accepted_out = Post.objects.filter(
         visible_q(me),
         kind="question",
+        accepted_answer__isnull=False,
         accepted_answer__in=Post.objects.filter(author=me).values("pk"),
     ).exclude(author=me)
     accepted_in = (
