@@ -274,7 +274,10 @@ def insights_for(
     """
     window = make_window(since=since, until=until, days=days)
     weeks = window.weeks
-    ledger = _Ledger(interaction_rows(me, since=window.since, until=window.until), weeks)
+    # Replies and mentions received are read once, as interactions and as items to answer.
+    words_in, items = post_queries.words_to_me(me, since=window.since, until=window.until)
+    rows = interaction_rows(me, since=window.since, until=window.until)
+    ledger = _Ledger(rows + words_in, weeks)
     connections, follows = _relations(me)
     first_word, last_word = ledger.first_word(), ledger.last_word()
     invitations, strangers_by_week = _invitations(me, window, first_word)
@@ -353,7 +356,6 @@ def insights_for(
     reciprocity = {**tally, "balanced_min_ratio": BALANCED_MIN_RATIO, "people": reciprocity_people}
 
     # Response times.
-    items = post_queries.items_to_answer(me, since=window.since, until=window.until)
     items += post_queries.messages_to_answer(me, since=window.since, until=window.until)
     response_time = {}
     for category in RESPONSE_CATEGORIES:

@@ -10,6 +10,7 @@ from datetime import datetime
 
 from django.db.models import (
     BigIntegerField,
+    Case,
     Count,
     Exists,
     ExpressionWrapper,
@@ -21,6 +22,7 @@ from django.db.models import (
     Q,
     Subquery,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce
 
@@ -153,6 +155,59 @@ def thread_counts(me, *, since: datetime, until: datetime) -> dict[int, tuple[in
     return {root: (n, answers) for root, n, answers in rows}
 
 
+def _to_me(me, since: datetime, until: datetime, columns: list[str], *, history: bool):
+    """Return the posts of others that reply to `me` or mention `me`, which `me` may see.
+
+    Each row has the week of the post (counted from `since`) and, for the posts of the
+    window, the seconds since 1970 of the post and of `me`'s first reply to it. With
+    `history`, also the posts before the window (week -1, no answer time): replies and
+    mentions are words, whose first and last moments count over all time.
+    """
+    mine = _unindexed(Post.objects, "author_id").filter(
+        by("author_id", me), deleted_at__isnull=True
+    )
+    first_answer = (
+        mine.filter(in_reply_to=OuterRef("pk"))
+        .order_by()
+        .values("in_reply_to")
+        .annotate(t=Min(epoch("created_at")))
+        .values("t")
+    )
+    answered = Subquery(first_answer, output_field=FloatField())
+    # Two indexed sets (replies to my posts, posts mentioning me) rather than a scan of every
+    # post of the window; visibility is checked last, on what is left.
+    my_posts = Post.objects.filter(author=me).values("pk")
+    mentioning_me = Mention.objects.filter(person=me).values("post")
+    posts = Post.objects.filter(Q(in_reply_to__in=my_posts) | Q(pk__in=mentioning_me))
+    if history:
+        posts = posts.filter(created_at__lte=until)
+        week = Case(
+            When(created_at__lt=since, then=Value(-1)), default=week_index("created_at", since)
+        )
+        # Only the posts of the window need the time to an answer.
+        answered = Case(When(created_at__gte=since, then=answered), default=Value(None))
+    else:
+        posts = posts.filter(created_at__gte=since, created_at__lte=until)
+        week = week_index("created_at", since)
+    return (
+        posts.exclude(author=me)
+        .filter(visible_q(me))
+        .annotate(week=week, at=epoch("created_at"), answered=answered)
+        .values_list(*columns)
+    )
+
+
+def _item(me, kind: str, parent_author: int | None, week: int, at: float, answered) -> dict:
+    if kind == PostKind.QUESTION:
+        category = "questions"
+    elif parent_author == me.pk:
+        category = "replies"
+    else:
+        category = "mentions"
+    seconds = answered - at if answered is not None and answered >= at else None
+    return {"category": category, "week": week, "seconds": seconds}
+
+
 def items_to_answer(
     me, *, since: datetime, until: datetime, with_posts: bool = False
 ) -> list[dict]:
@@ -166,48 +221,53 @@ def items_to_answer(
         columns += ["id", "author__handle", "body"]
 
     def build(me, since, until):
-        mine = _unindexed(Post.objects, "author_id").filter(
-            by("author_id", me), deleted_at__isnull=True
-        )
-        first_answer = (
-            mine.filter(in_reply_to=OuterRef("pk"))
-            .order_by()
-            .values("in_reply_to")
-            .annotate(t=Min(epoch("created_at")))
-            .values("t")
-        )
-        # Two indexed sets (replies to my posts, posts mentioning me) rather than a scan of every
-        # post of the window; visibility is checked last, on what is left.
-        my_posts = Post.objects.filter(author=me).values("pk")
-        mentioning_me = Mention.objects.filter(person=me).values("post")
-        return (
-            Post.objects.filter(Q(in_reply_to__in=my_posts) | Q(pk__in=mentioning_me))
-            .filter(created_at__gte=since, created_at__lte=until)
-            .exclude(author=me)
-            .filter(visible_q(me))
-            .annotate(
-                week=week_index("created_at", since),
-                at=epoch("created_at"),
-                answered=Subquery(first_answer, output_field=FloatField()),
-            )
-            .values_list(*columns)
-        )
+        return _to_me(me, since, until, columns, history=False)
 
     rows = run(f"items_to_answer:{with_posts}", build, me, since, until)
     items = []
     for kind, parent_author, week, at, answered, *post in rows:
-        if kind == PostKind.QUESTION:
-            category = "questions"
-        elif parent_author == me.pk:
-            category = "replies"
-        else:
-            category = "mentions"
-        seconds = answered - at if answered is not None and answered >= at else None
-        item = {"category": category, "week": week, "seconds": seconds}
+        item = _item(me, kind, parent_author, week, at, answered)
         if post:
             item.update(id=post[0], author=post[1], body=post[2])
         items.append(item)
     return items
+
+
+def words_to_me(me, *, since: datetime, until: datetime) -> tuple[list[tuple], list[dict]]:
+    """Return the replies and mentions others sent `me`, up to `until`, read once for both:
+
+    - as interaction rows (`sources.Row`: kinds "reply" and "mention", direction "in"), the
+      same as the sources `reply_in` and `mention_in` of `sources.interaction_rows` (a reply
+      to `me` that also mentions `me` is a reply, not a mention);
+    - as the items to answer of the window (`items_to_answer`).
+    """
+
+    def build(me, since, until):
+        columns = ["kind", "in_reply_to__author", "author", "week", "at", "answered"]
+        return _to_me(me, since, until, columns, history=True)
+
+    found = run("words_to_me", build, me, since, until)
+    groups: dict[tuple[str, int, int], list] = {}
+    items = []
+    me_id = me.pk
+    for kind, parent_author, author, week, at, answered in found:
+        key = ("reply" if parent_author == me_id else "mention", author, week)
+        group = groups.get(key)
+        if group is None:
+            groups[key] = [1, at, at]
+        else:
+            group[0] += 1
+            if at < group[1]:
+                group[1] = at
+            if at > group[2]:
+                group[2] = at
+        if week >= 0:
+            items.append(_item(me, kind, parent_author, week, at, answered))
+    rows = [
+        (kind, "in", other, week, n, first, last)
+        for (kind, other, week), (n, first, last) in groups.items()
+    ]
+    return rows, items
 
 
 def messages_to_answer(me, *, since: datetime, until: datetime) -> list[dict]:

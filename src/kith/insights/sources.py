@@ -112,18 +112,10 @@ def _sources(me) -> list[tuple[str, str, Callable[[datetime], QuerySet]]]:
         .exclude(in_reply_to__author=me)
         .filter(visible_q(me, "in_reply_to__"))
     )
-    # Cheap conditions come first: the database then checks visibility only on what is left.
-    reply_in = Post.objects.filter(in_reply_to__author=me).filter(others_visible)
     # A reply mentions the author it answers: that mention is the reply, not counted twice.
     mention_out = Mention.objects.filter(
         person_ok(me, "person"), post__author=me, post__deleted_at__isnull=True
     ).exclude(Q(person=me) | Q(post__in_reply_to__author=F("person")))
-    mention_in = (
-        Mention.objects.filter(person=me)
-        .exclude(post__in_reply_to__author=me)
-        .exclude(post__author=me)
-        .filter(visible_q(me, "post__"))
-    )
     quote_out = (
         Post.objects.filter(mine, quote_of__isnull=False)
         .exclude(quote_of__author=me)
@@ -184,9 +176,7 @@ def _sources(me) -> list[tuple[str, str, Callable[[datetime], QuerySet]]]:
 
     return [
         ("reply", "out", g(reply_out, F("in_reply_to__author"))),
-        ("reply", "in", g(reply_in, F("author"))),
         ("mention", "out", g(mention_out, F("person"), "post__created_at")),
-        ("mention", "in", g(mention_in, F("post__author"), "post__created_at")),
         ("quote", "out", g(quote_out, F("quote_of__author"))),
         ("quote", "in", g(quote_in, F("author"))),
         ("repost", "out", g(repost_out, F("repost_of__author"), words=False)),
@@ -218,7 +208,8 @@ def interaction_rows(me, *, since: datetime, until: datetime) -> list[Row]:
 
     Weeks count from `since`; words before it come as one row per person and way, week -1
     (only their first and last moment count), other kinds only from `since`. One query per
-    source (16: both reactions come from one).
+    source (14: both reactions come from one). Not here: replies and mentions `me` received,
+    read once with the items to answer (`posts.words_to_me`, the same rows).
     """
     rows: list[Row] = []
     me_id = me.pk
