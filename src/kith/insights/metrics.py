@@ -276,8 +276,10 @@ def insights_for(
     weeks = window.weeks
     # Replies and mentions received are read once, as interactions and as items to answer.
     words_in, items = post_queries.words_to_me(me, since=window.since, until=window.until)
+    # So are the reposts and quotes of `me`'s posts, as interactions and counts per post.
+    echoes_in, echoes = post_queries.echoes_of_mine(me, since=window.since, until=window.until)
     rows = interaction_rows(me, since=window.since, until=window.until)
-    ledger = _Ledger(rows + words_in, weeks)
+    ledger = _Ledger(rows + words_in + echoes_in, weeks)
     connections, follows = _relations(me)
     first_word, last_word = ledger.first_word(), ledger.last_word()
     invitations, strangers_by_week = _invitations(me, window, first_word)
@@ -307,6 +309,7 @@ def insights_for(
     my_url = me.get_absolute_url()
     for p in post_rows:
         p["n_replies"], p["n_answers"] = threads.get(p["id"], (0, 0))
+        p["n_reposts"], p["n_quotes"] = echoes.get(p["id"], (0, 0))
         counts = {k: p[f"n_{k}"] for k in POST_COUNTS}
         echo = counts["reposts"] + counts["quotes"] + counts["clicks"]
         talk = counts["replies"] + counts["stories"]

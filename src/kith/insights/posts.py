@@ -57,12 +57,11 @@ def _count(qs, group: str) -> Subquery:
 def own_posts(me, *, since: datetime, until: datetime):
     """Return `me`'s posts of the window (not replies, not reposts) with what each started.
 
-    Echo: reposts, quotes (that `me` may see) and short-link clicks. Conversation: "how I
-    used it" stories here, and the replies from others in its thread and answers among them
-    from `thread_counts`. A post
+    Echo: short-link clicks here, reposts and quotes (that `me` may see) from
+    `echoes_of_mine`. Conversation: "how I used it" stories here, and the replies from others
+    in its thread and answers among them from `thread_counts`. A post
     *became a conversation* when someone replied in its thread and `me` replied to them.
     """
-    others = visible_q(me) & ~Q(author=me)
     replied_back = (
         _unindexed(Post.objects, "author_id")
         .filter(
@@ -91,12 +90,6 @@ def own_posts(me, *, since: datetime, until: datetime):
         .annotate(
             week=week_index("created_at", since),
             n_stories=_count(stories, "post"),
-            n_reposts=_count(
-                Post.objects.filter(repost_of=OuterRef("pk")).filter(others), "repost_of"
-            ),
-            n_quotes=_count(
-                Post.objects.filter(quote_of=OuterRef("pk")).filter(others), "quote_of"
-            ),
             n_clicks=_count(
                 Click.objects.filter(link__post=OuterRef("pk"), clicked_at__lte=until),
                 "link__post",
@@ -114,8 +107,6 @@ OWN_POST_COLUMNS = (
     "created_at",
     "week",
     "became",
-    "n_reposts",
-    "n_quotes",
     "n_clicks",
     "n_stories",
 )
@@ -128,6 +119,68 @@ def own_post_rows(me, *, since: datetime, until: datetime) -> list[tuple]:
         return own_posts(me, since=since, until=until).values_list(*OWN_POST_COLUMNS)
 
     return run("own_posts", build, me, since, until)
+
+
+def echoes_of_mine(me, *, since: datetime, until: datetime) -> tuple[list[tuple], dict]:
+    """Return the reposts and quotes of `me`'s posts by others that `me` may see, read once:
+
+    - as interaction rows (`sources.Row`: kinds "repost", of the window, and "quote", words
+      up to `until`, week -1 before the window), the same as the sources `repost_in` and
+      `quote_in` of `sources.interaction_rows` would give;
+    - as {post id: (reposts, quotes)} of each of `me`'s posts, whenever they came (echo
+      versus conversation per post).
+    """
+
+    def build(me, since, until):
+        my_posts = Post.objects.filter(author=me).values("pk")
+        # -2 after the window, -1 before it, else the week (the database compares the dates).
+        week = Case(
+            When(created_at__gt=until, then=Value(-2)),
+            When(created_at__lt=since, then=Value(-1)),
+            default=week_index("created_at", since),
+        )
+        return (
+            Post.objects.filter(Q(repost_of__in=my_posts) | Q(quote_of__in=my_posts))
+            .exclude(author=me)
+            .filter(visible_q(me))
+            .annotate(week=week, at=epoch("created_at"))
+            .values_list(
+                "repost_of",
+                "repost_of__author",
+                "quote_of",
+                "quote_of__author",
+                "author",
+                "week",
+                "at",
+            )
+        )
+
+    found = run("echoes_of_mine", build, me, since, until)
+    reposts: dict[tuple[int, int], int] = {}
+    quotes: dict[tuple[int, int], list] = {}
+    per_post: dict[int, list[int]] = {}
+    me_id = me.pk
+    for repost_of, repost_author, quote_of, quote_author, author, week, at in found:
+        if repost_author == me_id:
+            per_post.setdefault(repost_of, [0, 0])[0] += 1
+            if week >= 0:
+                reposts[(author, week)] = reposts.get((author, week), 0) + 1
+        if quote_author == me_id:
+            per_post.setdefault(quote_of, [0, 0])[1] += 1
+            if week >= -1:
+                group = quotes.get((author, week))
+                if group is None:
+                    quotes[(author, week)] = [1, at, at]
+                else:
+                    group[0] += 1
+                    group[1] = min(group[1], at)
+                    group[2] = max(group[2], at)
+    rows = [("repost", "in", other, week, n, 0.0, 0.0) for (other, week), n in reposts.items()]
+    rows += [
+        ("quote", "in", other, week, n, first, last)
+        for (other, week), (n, first, last) in quotes.items()
+    ]
+    return rows, {post: (r, q) for post, (r, q) in per_post.items()}
 
 
 def thread_counts(me, *, since: datetime, until: datetime) -> dict[int, tuple[int, int]]:

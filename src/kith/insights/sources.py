@@ -106,7 +106,6 @@ def _grouped(
 
 def _sources(me) -> list[tuple[str, str, Callable[[datetime], QuerySet]]]:
     mine = Q(author=me, deleted_at__isnull=True)
-    others_visible = visible_q(me) & ~Q(author=me)
     reply_out = (
         Post.objects.filter(mine, in_reply_to__isnull=False)
         .exclude(in_reply_to__author=me)
@@ -121,13 +120,11 @@ def _sources(me) -> list[tuple[str, str, Callable[[datetime], QuerySet]]]:
         .exclude(quote_of__author=me)
         .filter(visible_q(me, "quote_of__"))
     )
-    quote_in = Post.objects.filter(quote_of__author=me).filter(others_visible)
     repost_out = (
         Post.objects.filter(author=me, repost_of__isnull=False, **{})
         .filter(visible_q(me, "repost_of__"))
         .exclude(repost_of__author=me)
     )
-    repost_in = Post.objects.filter(repost_of__author=me).filter(others_visible)
     reactions = [ReactionKind.HELPFUL, ReactionKind.USED]
     reaction_out = (
         Reaction.objects.filter(person=me, kind__in=reactions)
@@ -178,9 +175,7 @@ def _sources(me) -> list[tuple[str, str, Callable[[datetime], QuerySet]]]:
         ("reply", "out", g(reply_out, F("in_reply_to__author"))),
         ("mention", "out", g(mention_out, F("person"), "post__created_at")),
         ("quote", "out", g(quote_out, F("quote_of__author"))),
-        ("quote", "in", g(quote_in, F("author"))),
         ("repost", "out", g(repost_out, F("repost_of__author"), words=False)),
-        ("repost", "in", g(repost_in, F("author"), words=False)),
         # Both reactions at once; their kind comes from the row.
         ("", "out", g(reaction_out, F("post__author"), words=False, split="kind")),
         ("", "in", g(reaction_in, F("person"), words=False, split="kind")),
@@ -208,8 +203,9 @@ def interaction_rows(me, *, since: datetime, until: datetime) -> list[Row]:
 
     Weeks count from `since`; words before it come as one row per person and way, week -1
     (only their first and last moment count), other kinds only from `since`. One query per
-    source (14: both reactions come from one). Not here: replies and mentions `me` received,
-    read once with the items to answer (`posts.words_to_me`, the same rows).
+    source (12: both reactions come from one). Not here: replies and mentions `me` received,
+    read once with the items to answer (`posts.words_to_me`), and reposts and quotes of `me`'s
+    posts, read once with their counts per post (`posts.echoes_of_mine`).
     """
     rows: list[Row] = []
     me_id = me.pk
