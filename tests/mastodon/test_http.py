@@ -96,6 +96,13 @@ def test_a_trailing_slash_is_ignored_as_mastodon_ignores_it(db):
 
 
 # --- error shapes -------------------------------------------------------------------------------
+def test_a_method_a_path_does_not_take_is_a_json_405(db):
+    response = Client().generic("TRACE", "/api/v1/apps")
+    assert response.status_code == 405
+    assert response.json() == {"error": "Method not allowed"}
+    assert "POST" in response["Allow"]
+
+
 def test_unknown_path_is_a_json_404(db):
     for path in ("/api/v1/nothing/here", "/api/v2/nothing"):
         response = Client().get(path)

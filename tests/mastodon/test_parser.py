@@ -104,6 +104,13 @@ def test_bad_json_bodies_answer_in_mastodon_shape(db, body):
     assert set(response.json()) == {"error"}
 
 
+def test_a_multipart_body_without_its_boundary_is_a_400_in_mastodon_shape(db):
+    # Found by schemathesis: Django's own HTML "Bad request" page answered before.
+    response = Client().post("/api/v1/apps", b"client_name=x", content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert response.json() == {"error": "The multipart body could not be read"}
+
+
 @pytest.mark.parametrize("encoding", ["json", "form", "multipart", "query"])
 def test_an_endpoint_reads_every_encoding(db, encoding):
     """POST /api/v1/apps with the same parameters in each of the four ways apps send them."""

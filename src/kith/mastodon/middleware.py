@@ -1,7 +1,8 @@
 """Middleware of the Mastodon API (/api/v1, /api/v2).
 
 - `MastodonPathMiddleware`: a trailing slash is ignored, as Mastodon's router ignores it
-  (Mastodon.py asks for `/api/v1/instance/`).
+  (Mastodon.py asks for `/api/v1/instance/`); a method a path does not take is a 405 in
+  Mastodon's error shape (django-ninja answers it in plain text).
 - `MastodonRateLimitMiddleware`: 300 requests per 5 minutes (by default) per token, or per IP
   address for calls without one, with `X-RateLimit-*` headers on every answer and a 429
   `{"error": "Too many requests"}` past the limit."""
@@ -37,7 +38,13 @@ class MastodonPathMiddleware:
         if path.endswith("/") and path.startswith(PREFIXES) and len(path) > len(PREFIXES[0]):
             request.path_info = path.rstrip("/")
             request.path = request.path.rstrip("/")
-        return self.get_response(request)
+        response = self.get_response(request)
+        if response.status_code == 405 and path.startswith(PREFIXES):
+            allowed = response.get("Allow")
+            response = JsonResponse({"error": "Method not allowed"}, status=405)
+            if allowed:
+                response["Allow"] = allowed
+        return response
 
 
 class MastodonRateLimitMiddleware:

@@ -156,13 +156,15 @@ def _body(request: HttpRequest) -> dict[str, Any]:
 def _form(request: HttpRequest, content_type: str) -> tuple[MultiValueDict, MultiValueDict]:
     """Return a form body's fields and files: Django parses them for POST only, while
     apps send PATCH (update_credentials) and PUT (media, lists) forms too."""
-    if request.method == "POST":
-        return request.POST, request.FILES
     if content_type == "multipart/form-data":
         try:
+            if request.method == "POST":
+                return request.POST, request.FILES
             return request.parse_file_upload(request.META, io.BytesIO(request.body))
         except MultiPartParserError:
             raise MastodonError(400, "The multipart body could not be read") from None
+    if request.method == "POST":
+        return request.POST, request.FILES
     return QueryDict(request.body, encoding=request.encoding), MultiValueDict()
 
 
