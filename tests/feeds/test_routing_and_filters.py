@@ -11,7 +11,7 @@ from django.utils import timezone
 from kith.conversations import actions
 from kith.feeds import actions as feed_actions
 from kith.feeds import selectors
-from kith.feeds.models import FeedEntry
+from kith.feeds.models import FeedEntry, FilterKeyword
 from kith.relationships.actions.connections import connection_create
 from tests.conftest import make_person
 from tests.feeds.conftest import reasons
@@ -150,10 +150,11 @@ def test_filters_expire(alice, bob, fanned):
 def test_bad_filters_are_refused(alice, options):
     with pytest.raises(ValidationError):
         feed_actions.keyword_filter_add(owner=alice, **options)
-    assert not alice.keyword_filters.exists()
+    assert not alice.feed_filters.exists() and not FilterKeyword.objects.exists()
 
 
 def test_adding_a_phrase_again_replaces_it(alice):
     feed_actions.keyword_filter_add(owner=alice, phrase="Cats", action="hide")
     feed_actions.keyword_filter_add(owner=alice, phrase="cats", action="warn")
-    assert list(alice.keyword_filters.values_list("phrase", "action")) == [("cats", "warn")]
+    assert list(alice.feed_filters.values_list("title", "action")) == [("cats", "warn")]
+    assert list(FilterKeyword.objects.values_list("keyword", flat=True)) == ["cats"]

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from kith.api.routes.feeds import FeedItemOut
 from kith.conversations import actions
-from kith.feeds.models import FeedEntry, KeywordFilter, PersonList
+from kith.feeds.models import FeedEntry, Filter, FilterContext, PersonList
 from kith.relationships.actions.follows import follow_create
 from kith.relationships.models import Follow
 from tests.conftest import make_person
@@ -86,15 +86,23 @@ def test_filters_on_the_web(client, alice, bob, fanned):
     fanned(actions.post_publish, author=alice, body="Pottery is calming")
     client.force_login(bob)
     response = client.post(
-        "/settings/filters/", {"phrase": "election", "action": "hide", "whole_word": "on"}
+        "/settings/filters/",
+        {
+            "title": "News",
+            "kw-0-keyword": "election",
+            "kw-0-whole": "on",
+            "context": "home",
+            "action": "hide",
+            "duration": "forever",
+        },
     )
     assert response.status_code == 302
     html = client.get("/").content.decode()
     assert "election" not in html and "Pottery" in html
-    assert client.post("/settings/filters/", {"phrase": "", "action": "hide"}).status_code == 400
-    keyword = KeywordFilter.objects.get(owner=bob)
-    client.post("/settings/filters/", {"remove": str(keyword.pk)})
-    assert not KeywordFilter.objects.exists()
+    assert client.post("/settings/filters/", {"title": "", "action": "hide"}).status_code == 400
+    found = Filter.objects.get(owner=bob)
+    client.post("/settings/filters/", {"remove": str(found.pk)})
+    assert not Filter.objects.exists()
 
 
 def test_lists_on_the_web(client, alice, bob, carol, fanned):
@@ -207,7 +215,9 @@ def test_filters_in_the_api(api, alice, bob, fanned, token):
         == 422
     )
     assert api("POST", "/filters", token=token(bob), json={"phrase": ""}).status_code == 422
-    assert [f["phrase"] for f in ok(api("GET", "/filters", token=token(bob)))] == ["finale"]
+    [listed] = ok(api("GET", "/filters", token=token(bob)))
+    assert listed["title"] == "finale" and listed["contexts"] == list(FilterContext.values)
+    assert [k["keyword"] for k in listed["keywords"]] == ["finale"]
     ok(api("DELETE", f"/filters/{created['id']}", token=token(bob)), 204)
     assert api("DELETE", f"/filters/{created['id']}", token=token(bob)).status_code == 404
 

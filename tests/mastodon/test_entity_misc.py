@@ -8,10 +8,11 @@ import datetime as dt
 from kith.communities.actions import community_create, community_join, report_create
 from kith.conversations import actions
 from kith.conversations.access import access_post, thread_for
+from kith.conversations.actions import post_publish
 from kith.conversations.models import Hashtag
 from kith.conversations.selectors import edit_history
-from kith.feeds.actions import keyword_filter_add
-from kith.feeds.models import PersonList
+from kith.feeds.actions import filter_create, filter_status_add, keyword_filter_add
+from kith.feeds.models import FilterContext, PersonList
 from kith.mastodon import entities
 from kith.mastodon.entities.content import preview_card, tag
 from tests.mastodon.conftest import load
@@ -71,13 +72,34 @@ def test_list_marker_application_token_error(alice):
     }  # fmt: skip
 
 
-def test_filters_read_as_v2_filters(alice):
+def test_filters_read_as_v2_filters(alice, bob):
     kept = keyword_filter_add(owner=alice, phrase="spoilers", action="hide", whole_word=False)
+    keyword = kept.keywords.get()
     data = check("Filter", entities.filter_entity(kept))
     assert data["title"] == "spoilers" and data["filter_action"] == "hide"
-    assert data["keywords"] == [{"id": str(kept.pk), "keyword": "spoilers", "whole_word": False}]
-    assert data["statuses"] == [] and "home" in data["context"]
-    check("FilterKeyword", entities.filter_keyword(kept))
+    assert data["keywords"] == [{"id": str(keyword.pk), "keyword": "spoilers", "whole_word": False}]
+    assert data["statuses"] == [] and data["context"] == list(FilterContext.values)
+    check("FilterKeyword", entities.filter_keyword(keyword))
+    several = filter_create(
+        owner=alice,
+        title="Finale",
+        contexts=["thread", "home"],
+        action="warn",
+        expires_in=3600,
+        keywords=[("finale", True), ("season 4", False)],
+    )
+    post = post_publish(author=bob, body="Season four")
+    named = filter_status_add(filter=several, post=post)
+    data = check("Filter", entities.filter_entity(several))
+    assert data["context"] == ["home", "thread"] and data["expires_at"].endswith("Z")
+    assert [k["keyword"] for k in data["keywords"]] == ["finale", "season 4"]
+    assert data["statuses"] == [{"id": str(named.pk), "status_id": str(post.pk)}]
+    check("FilterStatus", entities.filter_status(named))
+    v1 = check("V1Filter", entities.filter_v1(keyword))
+    assert v1 == {
+        "id": str(keyword.pk), "phrase": "spoilers", "context": list(FilterContext.values),
+        "whole_word": False, "expires_at": None, "irreversible": True,
+    }  # fmt: skip
 
 
 def test_tag_and_preview_card(db):

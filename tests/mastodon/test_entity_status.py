@@ -11,7 +11,7 @@ from django.conf import settings
 from kith.conversations import actions
 from kith.conversations.access import annotate_light, light_posts_by_ids
 from kith.conversations.actions.media import media_upload
-from kith.feeds.actions import keyword_filter_add
+from kith.feeds.actions import filter_create, filter_status_add, keyword_filter_add
 from kith.mastodon import entities
 from kith.relationships.actions.follows import follow_create
 from tests.conftest import make_person
@@ -234,7 +234,32 @@ def test_filtered_names_every_keyword_filter_the_status_matches(alice, bob, rich
     for result in filtered:
         check("FilterResult", result)
         assert result["keyword_matches"] == [result["filter"]["title"]]
+        assert result["status_matches"] is None
     assert one(alice, rich)["filtered"] == []
+
+
+def test_filtered_names_the_keywords_and_statuses_matched_in_the_context(alice, bob, rich):
+    """A filter of several keywords lists the ones the status matched; a filter naming the
+    status lists it in `status_matches`; `context` keeps the filters that apply there."""
+    filter_create(
+        owner=bob,
+        title="Ceramics",
+        contexts=["public"],
+        keywords=[("glaze", True), ("kiln", True), ("raku", True)],
+    )
+    named = filter_create(owner=bob, title="That one", contexts=["thread"], action="hide")
+    filter_status_add(filter=named, post=rich)
+    post = load(bob, rich)[0]
+    everything = {r["filter"]["title"]: r for r in entities.statuses([post], bob)[0]["filtered"]}
+    assert sorted(everything["Ceramics"]["keyword_matches"]) == ["glaze", "kiln"]
+    assert everything["Ceramics"]["status_matches"] is None
+    assert everything["That one"]["keyword_matches"] is None
+    assert everything["That one"]["status_matches"] == [str(rich.pk)]
+    for result in everything.values():
+        check("FilterResult", result)
+    in_public = entities.statuses([post], bob, context="public")[0]["filtered"]
+    assert [r["filter"]["title"] for r in in_public] == ["Ceramics"]
+    assert entities.statuses([post], bob, context="home")[0]["filtered"] == []
 
 
 def test_an_edit_shows_at_once_through_the_cache(alice, bob, rich):

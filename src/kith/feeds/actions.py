@@ -14,6 +14,7 @@ by `conversations.access` only: at write time (`audience_among`) and again at re
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -23,6 +24,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from kith.core.ids import parse_id
 from kith.core.text import normalise_tag
 from kith.feeds import fanout
 from kith.feeds.backfill import feed_backfill
@@ -31,8 +33,11 @@ from kith.feeds.models import (
     FeedEntry,
     FeedReason,
     FeedState,
+    Filter,
     FilterAction,
-    KeywordFilter,
+    FilterContext,
+    FilterKeyword,
+    FilterStatus,
     Notification,
     NotificationKind,
     PersonList,
@@ -414,9 +419,13 @@ def person_list_remove(*, person_list: PersonList, person) -> bool:
     return bool(deleted)
 
 
-# --- Keyword filters --------------------------------------------------------------------------
+# --- Filters ---------------------------------------------------------------------------------
 
 FILTERS_MAX = 100
+KEYWORDS_MAX = 50  # per filter
+STATUSES_MAX = 200  # per filter
+TEXT_MAX = 100  # a title or a keyword
+EXPIRES_IN_MAX = 10 * 366 * 24 * 3600  # ten years, in seconds
 FILTER_DURATIONS = {
     "forever": None,
     "1h": timedelta(hours=1),
@@ -424,6 +433,264 @@ FILTER_DURATIONS = {
     "7d": timedelta(days=7),
     "30d": timedelta(days=30),
 }
+UNSET = object()  # "leave it as it is" in `filter_update`
+
+
+@dataclass
+class KeywordChange:
+    """One line of `filter_update(keywords=…)` (Mastodon's `keywords_attributes[]`): a new
+    keyword (no `id`), a change to one (`id` with `keyword` and/or `whole_word`), or its
+    removal (`id` with `destroy`)."""
+
+    keyword: str | None = None
+    whole_word: bool | None = None
+    id: int | str | None = None
+    destroy: bool = False
+
+
+def _clean_text(value, field: str, what: str, errors: dict) -> str:
+    text = re.sub(r"\s+", " ", str(value or "").strip())
+    if not text:
+        errors.setdefault(field, []).append(f"Enter {what}.")
+    elif len(text) > TEXT_MAX:
+        errors.setdefault(field, []).append(f"At most {TEXT_MAX} characters: “{text[:20]}…”.")
+    return text
+
+
+def _clean_contexts(contexts, errors: dict) -> list[str]:
+    chosen = [str(c) for c in contexts or ()]
+    unknown = [c for c in chosen if c not in FilterContext.values]
+    if unknown:
+        errors["context"] = [
+            f"Unknown context “{unknown[0]}”: choose among {', '.join(FilterContext.values)}."
+        ]
+    elif not chosen:
+        errors["context"] = ["Choose at least one place where the filter applies."]
+    return [c for c in FilterContext.values if c in chosen]  # in a fixed order, once each
+
+
+def _clean_action(action, errors: dict) -> str:
+    if action == "blur":
+        errors["filter_action"] = [
+            "Kith has no “blur” action (media behind a warning): choose warn or hide."
+        ]
+    elif action not in FilterAction.values:
+        errors["filter_action"] = [f"Choose one of: {', '.join(FilterAction.values)}."]
+    return str(action)
+
+
+def _expiry(expires_in, now, errors: dict):
+    """Return when a filter `expires_in` seconds from `now` expires (None: never)."""
+    if expires_in is None or expires_in == "":
+        return None
+    try:
+        seconds = int(expires_in)
+    except (TypeError, ValueError):
+        errors["expires_in"] = ["A number of seconds, or nothing for never."]
+        return None
+    if seconds <= 0 or seconds > EXPIRES_IN_MAX:
+        errors["expires_in"] = [f"Between 1 and {EXPIRES_IN_MAX} seconds (ten years)."]
+        return None
+    return now + timedelta(seconds=seconds)
+
+
+def duration_seconds(duration: str) -> int | None:
+    """Return the seconds of a web form's duration choice ("forever": None); ValidationError
+    for an unknown one."""
+    if duration not in FILTER_DURATIONS:
+        raise ValidationError({"duration": [f"Choose one of: {', '.join(FILTER_DURATIONS)}."]})
+    span = FILTER_DURATIONS[duration]
+    return int(span.total_seconds()) if span else None
+
+
+def _filters_changed(owner) -> None:
+    """Tell the owner's live streams (Mastodon's `filters_changed`) once the change commits."""
+    from kith import live
+
+    live.publish([owner.pk], "filters_changed", {})
+
+
+def filter_create(
+    *,
+    owner,
+    title: str,
+    contexts=None,
+    action: str = FilterAction.WARN,
+    expires_in: int | None = None,
+    keywords=(),
+    now=None,
+) -> Filter:
+    """Create a filter of `owner`: posts containing any of `keywords` (`(keyword, whole_word)`
+    pairs) are hidden or shown behind a warning in `contexts` (all of them when None) until
+    `expires_in` seconds from now (None: never). All or nothing: ValidationError lists every
+    problem and nothing is written."""
+    errors: dict[str, list[str]] = {}
+    title = _clean_text(title, "title", "a title", errors)
+    contexts = _clean_contexts(FilterContext.values if contexts is None else contexts, errors)
+    action = _clean_action(action, errors)
+    now = now or timezone.now()
+    expires_at = _expiry(expires_in, now, errors)
+    cleaned = []
+    seen = set()
+    for keyword, whole_word in keywords:
+        text = _clean_text(keyword, "keywords", "a keyword", errors)
+        if text and text.casefold() in seen:
+            errors.setdefault("keywords", []).append(f"“{text}” is there twice.")
+        seen.add(text.casefold())
+        cleaned.append((text, bool(whole_word)))
+    if len(cleaned) > KEYWORDS_MAX:
+        errors.setdefault("keywords", []).append(f"At most {KEYWORDS_MAX} keywords a filter.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        if Filter.objects.filter(owner=owner).count() >= FILTERS_MAX:
+            raise ValidationError(f"You can have at most {FILTERS_MAX} filters.", code="too_many")
+        found = Filter.objects.create(
+            owner=owner, title=title, contexts=contexts, action=action, expires_at=expires_at
+        )
+        FilterKeyword.objects.bulk_create(
+            [FilterKeyword(filter=found, keyword=k, whole_word=w) for k, w in cleaned]
+        )
+        _filters_changed(owner)
+    return found
+
+
+def filter_update(
+    *,
+    filter: Filter,
+    title=UNSET,
+    contexts=UNSET,
+    action=UNSET,
+    expires_in=UNSET,
+    keywords: list[KeywordChange] | None = None,
+    now=None,
+) -> Filter:
+    """Change a filter: what is given changes (`expires_in=None`: never expires), the rest
+    stays. `keywords` add, change and remove keywords (`KeywordChange`); an `id` that is not
+    one of this filter's keywords is a ValidationError. All or nothing."""
+    errors: dict[str, list[str]] = {}
+    fields = {}
+    if title is not UNSET:
+        fields["title"] = _clean_text(title, "title", "a title", errors)
+    if contexts is not UNSET:
+        fields["contexts"] = _clean_contexts(contexts, errors)
+    if action is not UNSET:
+        fields["action"] = _clean_action(action, errors)
+    if expires_in is not UNSET:
+        fields["expires_at"] = _expiry(expires_in, now or timezone.now(), errors)
+    with transaction.atomic():
+        current = {k.pk: k for k in FilterKeyword.objects.select_for_update().filter(filter=filter)}
+        removed, changed, added = set(), {}, []
+        for change in keywords or ():
+            pk = None
+            if change.id not in (None, ""):
+                pk = parse_id(change.id)
+                if pk not in current:
+                    errors.setdefault("keywords", []).append(
+                        f"No keyword {change.id} in this filter."
+                    )
+                    continue
+            if pk is not None and change.destroy:
+                removed.add(pk)
+            elif pk is not None:
+                old = current[pk]
+                text = (
+                    old.keyword
+                    if change.keyword is None
+                    else _clean_text(change.keyword, "keywords", "a keyword", errors)
+                )
+                whole = old.whole_word if change.whole_word is None else bool(change.whole_word)
+                changed[pk] = (text, whole)
+            elif not change.destroy:
+                text = _clean_text(change.keyword, "keywords", "a keyword", errors)
+                whole = True if change.whole_word is None else bool(change.whole_word)
+                added.append((text, whole))
+        final = [
+            changed.get(pk, (k.keyword, k.whole_word))
+            for pk, k in current.items()
+            if pk not in removed
+        ] + added
+        seen = set()
+        for text, _ in final:
+            if text and text.casefold() in seen:
+                errors.setdefault("keywords", []).append(f"“{text}” is there twice.")
+            seen.add(text.casefold())
+        if len(final) > KEYWORDS_MAX:
+            errors.setdefault("keywords", []).append(f"At most {KEYWORDS_MAX} keywords a filter.")
+        if errors:
+            raise ValidationError(errors)
+        for name, value in fields.items():
+            setattr(filter, name, value)
+        if fields:
+            filter.save(update_fields=list(fields))
+        if removed or changed:
+            # Removals and renames first, in two steps, so that swapping two keywords'
+            # texts never meets the one-keyword-per-filter constraint half-way.
+            FilterKeyword.objects.filter(pk__in=removed | set(changed)).delete()
+        FilterKeyword.objects.bulk_create(
+            [
+                FilterKeyword(id=pk, filter=filter, keyword=text, whole_word=whole)
+                for pk, (text, whole) in changed.items()
+            ]
+            + [
+                FilterKeyword(filter=filter, keyword=text, whole_word=whole)
+                for text, whole in added
+            ]
+        )
+        _filters_changed(filter.owner)
+    return filter
+
+
+def filter_delete(*, filter: Filter) -> None:
+    owner = filter.owner
+    with transaction.atomic():
+        filter.delete()
+        _filters_changed(owner)
+
+
+def filter_keyword_add(*, filter: Filter, keyword: str, whole_word: bool = True) -> FilterKeyword:
+    """Add a keyword to `filter`; return it."""
+    filter_update(filter=filter, keywords=[KeywordChange(keyword=keyword, whole_word=whole_word)])
+    text = re.sub(r"\s+", " ", str(keyword).strip())
+    return FilterKeyword.objects.filter(filter=filter, keyword=text).latest("id")
+
+
+def filter_keyword_update(
+    *, keyword: FilterKeyword, text: str | None = None, whole_word: bool | None = None
+) -> FilterKeyword:
+    filter_update(
+        filter=keyword.filter,
+        keywords=[KeywordChange(id=keyword.pk, keyword=text, whole_word=whole_word)],
+    )
+    return FilterKeyword.objects.get(pk=keyword.pk)
+
+
+def filter_keyword_remove(*, keyword: FilterKeyword) -> None:
+    filter_update(filter=keyword.filter, keywords=[KeywordChange(id=keyword.pk, destroy=True)])
+
+
+def filter_status_add(*, filter: Filter, post) -> FilterStatus:
+    """Make `filter` match `post` (and reposts of it), whatever its text; the caller loaded
+    `post` through `conversations.access` for the filter's owner. Adding it again returns
+    the one there."""
+    with transaction.atomic():
+        existing = FilterStatus.objects.filter(filter=filter, post=post).first()
+        if existing is not None:
+            return existing
+        if FilterStatus.objects.filter(filter=filter).count() >= STATUSES_MAX:
+            raise ValidationError(
+                {"status_id": [f"At most {STATUSES_MAX} posts a filter."]}, code="too_many"
+            )
+        found = FilterStatus.objects.create(filter=filter, post=post)
+        _filters_changed(filter.owner)
+    return found
+
+
+def filter_status_remove(*, filter_status: FilterStatus) -> None:
+    owner = filter_status.filter.owner
+    with transaction.atomic():
+        filter_status.delete()
+        _filters_changed(owner)
 
 
 def keyword_filter_add(
@@ -434,48 +701,47 @@ def keyword_filter_add(
     whole_word: bool = True,
     duration: str = "forever",
     now=None,
-) -> KeywordFilter:
-    """Hide or warn about posts containing `phrase` in every feed of `owner`; return the filter.
-
-    Adding the same phrase again replaces its settings.
-    """
-    errors: dict[str, list[str]] = {}
-    phrase = re.sub(r"\s+", " ", (phrase or "").strip())
-    if not phrase:
-        errors["phrase"] = ["Enter a word or phrase."]
-    elif len(phrase) > 100:
-        errors["phrase"] = ["At most 100 characters."]
-    if action not in FilterAction.values:
-        errors["action"] = [f"Choose one of: {', '.join(FilterAction.values)}."]
-    if duration not in FILTER_DURATIONS:
-        errors["duration"] = [f"Choose one of: {', '.join(FILTER_DURATIONS)}."]
-    if errors:
-        raise ValidationError(errors)
-    now = now or timezone.now()
-    span = FILTER_DURATIONS[duration]
-    expires_at = now + span if span else None
-    existing = KeywordFilter.objects.filter(owner=owner, phrase__iexact=phrase).first()
-    if existing is None and KeywordFilter.objects.filter(owner=owner).count() >= FILTERS_MAX:
-        raise ValidationError(f"You can have at most {FILTERS_MAX} filters.", code="too_many")
-    if existing is not None:
-        existing.phrase, existing.action, existing.whole_word = phrase, action, whole_word
-        existing.expires_at = expires_at
-        existing.save(update_fields=["phrase", "action", "whole_word", "expires_at"])
-        return existing
-    return KeywordFilter.objects.create(
-        owner=owner, phrase=phrase, action=action, whole_word=whole_word, expires_at=expires_at
+) -> Filter:
+    """The one-phrase shortcut: a filter titled `phrase` with that one keyword, in every
+    context. Adding the same phrase again replaces the settings of the filter it made."""
+    seconds = duration_seconds(duration)
+    text = re.sub(r"\s+", " ", (phrase or "").strip())
+    existing = (
+        Filter.objects.filter(owner=owner, title__iexact=text, keywords__keyword__iexact=text)
+        .distinct()
+        .first()
+        if text
+        else None
+    )
+    if existing is not None and existing.keywords.count() == 1:
+        keyword = existing.keywords.get()
+        return filter_update(
+            filter=existing,
+            title=text,
+            contexts=list(FilterContext.values),
+            action=action,
+            expires_in=seconds,
+            keywords=[KeywordChange(id=keyword.pk, keyword=text, whole_word=whole_word)],
+            now=now,
+        )
+    return filter_create(
+        owner=owner,
+        title=text,
+        action=action,
+        expires_in=seconds,
+        keywords=[(text, whole_word)],
+        now=now,
     )
 
 
 def keyword_filter_remove(*, owner, filter_id) -> bool:
     """Remove `owner`'s filter `filter_id`; return whether there was one."""
-    from kith.core.ids import parse_id
-
     pk = parse_id(filter_id)
-    if pk is None:
+    found = Filter.objects.filter(owner=owner, pk=pk).first() if pk else None
+    if found is None:
         return False
-    deleted, _ = KeywordFilter.objects.filter(owner=owner, pk=pk).delete()
-    return bool(deleted)
+    filter_delete(filter=found)
+    return True
 
 
 # --- Question routing -------------------------------------------------------------------------

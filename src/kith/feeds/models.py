@@ -236,25 +236,78 @@ class FilterAction(models.TextChoices):
     WARN = "warn", "Show it behind a warning"
 
 
-class KeywordFilter(models.Model):
-    """A word or phrase the owner does not want to see in any feed: hidden or behind a warning."""
+class FilterContext(models.TextChoices):
+    """Where a filter applies (Mastodon's contexts, which Kith's surfaces map onto)."""
+
+    HOME = "home", "Home feed and lists"
+    NOTIFICATIONS = "notifications", "Notifications"
+    PUBLIC = "public", "Public and topic timelines"
+    THREAD = "thread", "Conversations (threads)"
+    ACCOUNT = "account", "Profiles"
+
+
+def all_contexts() -> list[str]:
+    return list(FilterContext.values)
+
+
+class Filter(models.Model):
+    """What the owner does not want to see: posts containing any of its keywords, or the
+    posts it names (`statuses`), hidden or shown behind a warning in its contexts, until
+    `expires_at` (Mastodon's v2 filter)."""
 
     id = models.BigIntegerField(primary_key=True, default=new_id, editable=False)
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="keyword_filters"
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="feed_filters"
     )
-    phrase = models.CharField(max_length=100)
+    title = models.CharField(max_length=100)
+    contexts = models.JSONField(default=all_contexts, help_text="FilterContext values")
     action = models.CharField(max_length=4, choices=FilterAction.choices, default=FilterAction.WARN)
-    whole_word = models.BooleanField(default=True)
     expires_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        ordering = ["phrase", "id"]
-        constraints = [models.UniqueConstraint("owner", "phrase", name="keyword_filter_unique")]
+        ordering = ["title", "id"]
 
     def __str__(self) -> str:
-        return self.phrase
+        return self.title
+
+    def is_active(self, now=None) -> bool:
+        return self.expires_at is None or self.expires_at > (now or timezone.now())
+
+    def context_labels(self) -> list[str]:
+        return [FilterContext(c).label for c in self.contexts if c in FilterContext.values]
+
+
+class FilterKeyword(models.Model):
+    """A word or phrase of a filter: a post whose text or content warning contains it matches
+    (as a whole word, or anywhere)."""
+
+    id = models.BigIntegerField(primary_key=True, default=new_id, editable=False)
+    filter = models.ForeignKey(Filter, on_delete=models.CASCADE, related_name="keywords")
+    keyword = models.CharField(max_length=100)
+    whole_word = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint("filter", "keyword", name="filter_keyword_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.keyword
+
+
+class FilterStatus(models.Model):
+    """A post a filter names: it (and reposts of it) matches, whatever its text."""
+
+    id = models.BigIntegerField(primary_key=True, default=new_id, editable=False)
+    filter = models.ForeignKey(Filter, on_delete=models.CASCADE, related_name="statuses")
+    post = models.ForeignKey("conversations.Post", on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint("filter", "post", name="filter_status_unique")]
 
 
 class AnswerOffer(models.Model):

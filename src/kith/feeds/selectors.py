@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from kith.conversations.access import (
@@ -41,7 +41,16 @@ from kith.conversations.access import (
 from kith.conversations.models import Post, PostKind
 from kith.core.ids import parse_id
 from kith.feeds import ranking
-from kith.feeds.models import FeedEntry, FeedReason, FilterAction, KeywordFilter, PersonList
+from kith.feeds.models import (
+    FeedEntry,
+    FeedReason,
+    Filter,
+    FilterAction,
+    FilterContext,
+    FilterKeyword,
+    FilterStatus,
+    PersonList,
+)
 from kith.relationships.access import active_mutes
 
 DEFAULT_LIMIT = 20
@@ -141,6 +150,7 @@ class FeedPage:
     hidden: int = 0  # left out by a filter or the access rule
     lists: list = field(default_factory=list)
     light: bool = False  # posts loaded light (`latest_light`): show them with their fragments
+    filters: list | None = None  # the viewer's active filters, as loaded for the page
 
     def __iter__(self):
         return iter(self.items)
@@ -149,7 +159,16 @@ class FeedPage:
         return len(self.items)
 
 
-# --- Keyword filters ----------------------------------------------------------------------------
+# --- Filters ----------------------------------------------------------------------------------
+#
+# A person's active filters are loaded in one query (`active_filters`, or `light_filters`
+# prepared on the hot path): each `Filter` carries `keyword_list` ((keyword, whole_word)
+# pairs) and `has_statuses`. The posts a filter names are read, for the posts of one page,
+# in one more query and only when one of the filters names posts (`FilterStatuses`).
+
+HOME = FilterContext.HOME
+FILTER_FIELDS = ("id", "owner_id", "title", "contexts", "action", "expires_at", "created_at")
+_FILTER_ROW = (*FILTER_FIELDS, "has_statuses", "keywords__keyword", "keywords__whole_word")
 
 
 @lru_cache(maxsize=4096)
@@ -158,45 +177,124 @@ def _pattern(phrase: str, whole_word: bool) -> re.Pattern:
     return re.compile(rf"(?<!\w){escaped}(?!\w)" if whole_word else escaped, re.IGNORECASE)
 
 
-def active_filters(person, *, now=None) -> list[KeywordFilter]:
-    """Return `person`'s keyword filters that have not expired (one query)."""
-    now = now or timezone.now()
-    return list(
-        KeywordFilter.objects.filter(owner=person).filter(
-            Q(expires_at__isnull=True) | Q(expires_at__gt=now)
-        )
+def _filter_rows(queryset):
+    """`queryset` of filters as rows: the filter, whether it names posts, one keyword."""
+    named = FilterStatus.objects.filter(filter=OuterRef("pk"))
+    return (
+        queryset.annotate(has_statuses=Exists(named))
+        .order_by("id", "keywords__id")
+        .values_list(*_FILTER_ROW)
     )
 
 
-def filter_match(filters: list[KeywordFilter], post: Post) -> KeywordFilter | None:
-    """Return the filter `post` (or the post it reposts) matches: hide filters first."""
-    shown = post.repost_of if post.repost_of_id is not None else post
-    text = f"{shown.body}\n{shown.content_warning}"
-    found = None
-    for keyword in filters:
-        if _pattern(keyword.phrase, keyword.whole_word).search(text):
-            if keyword.action == FilterAction.HIDE:
-                return keyword
-            found = found or keyword
+def _grouped(rows) -> list[Filter]:
+    """Turn `_filter_rows` rows into filters carrying `keyword_list` and `has_statuses`."""
+    from kith.core.prepared import instance
+
+    found: dict[int, Filter] = {}
+    n = len(FILTER_FIELDS)
+    for row in rows:
+        one = found.get(row[0])
+        if one is None:
+            one = found[row[0]] = instance(Filter, FILTER_FIELDS, row[:n])
+            one.has_statuses = bool(row[n])
+            one.keyword_list = []
+        if row[n + 1] is not None:
+            one.keyword_list.append((row[n + 1], bool(row[n + 2])))
+    return list(found.values())
+
+
+def active_filters(person, *, now=None) -> list[Filter]:
+    """Return `person`'s filters that have not expired, with their keywords (one query)."""
+    now = now or timezone.now()
+    active = Filter.objects.filter(owner=person).filter(
+        Q(expires_at__isnull=True) | Q(expires_at__gt=now)
+    )
+    return _grouped(_filter_rows(active))
+
+
+def in_context(filters: list[Filter], context: str | None) -> list[Filter]:
+    """The filters that apply in `context` (None: all of them)."""
+    if context is None:
+        return filters
+    return [f for f in filters if context in f.contexts]
+
+
+class FilterStatuses:
+    """Which of some posts each filter names: one query, only when a filter names posts."""
+
+    def __init__(self, filters: list[Filter], post_ids) -> None:
+        naming = [f.pk for f in filters if getattr(f, "has_statuses", True)]
+        self.named: dict[int, set[int]] = {}
+        ids = {pk for pk in post_ids if pk is not None}
+        if naming and ids:
+            rows = FilterStatus.objects.filter(filter_id__in=naming, post_id__in=ids)
+            for filter_id, post_id in rows.values_list("filter_id", "post_id"):
+                self.named.setdefault(filter_id, set()).add(post_id)
+
+    def of(self, filter_id: int, post_id: int) -> bool:
+        return post_id in self.named.get(filter_id, ())
+
+
+@dataclass
+class FilterMatch:
+    """A filter a post matches, with the keywords it matched and whether it names the post."""
+
+    filter: Filter
+    keywords: list[str]
+    status_ids: list[int]
+
+
+def filter_matches(
+    filters: list[Filter],
+    text: str,
+    post_id: int | None = None,
+    named: FilterStatuses | None = None,
+) -> list[FilterMatch]:
+    """Return every one of `filters` that a post matches: its `text` (body and content
+    warning) contains one of their keywords, or the filter names the post (`named`)."""
+    found = []
+    for one in filters:
+        words = [k for k, whole in one.keyword_list if _pattern(k, whole).search(text)]
+        statuses = [post_id] if named is not None and named.of(one.pk, post_id) else []
+        if words or statuses:
+            found.append(FilterMatch(one, words, statuses))
     return found
 
 
-def filters_matching(filters: list[KeywordFilter], text: str) -> list[KeywordFilter]:
-    """Return every one of `filters` that `text` (a post's body and warning) matches."""
-    return [f for f in filters if _pattern(f.phrase, f.whole_word).search(text)]
+def _text(post: Post) -> str:
+    return f"{post.body}\n{post.content_warning}"
 
 
-def apply_filters(filters, items: list[FeedItem]) -> tuple[list[FeedItem], int]:
-    """Drop the items a hide filter matches and mark the ones a warn filter matches."""
-    if not filters:
+def filter_match(
+    filters: list[Filter], post: Post, named: FilterStatuses | None = None
+) -> Filter | None:
+    """Return the filter `post` (or the post it reposts) matches: hide filters first."""
+    shown = post.repost_of if post.repost_of_id is not None else post
+    found = None
+    for match in filter_matches(filters, _text(shown), shown.pk, named):
+        if match.filter.action == FilterAction.HIDE:
+            return match.filter
+        found = found or match.filter
+    return found
+
+
+def apply_filters(
+    filters: list[Filter], items: list[FeedItem], context: str = HOME
+) -> tuple[list[FeedItem], int]:
+    """Drop the items a hide filter of `context` matches and mark the ones a warn filter
+    matches (`item.warning`: its title); the posts a filter names cost one query."""
+    filters = in_context(filters, context)
+    if not filters or not items:
         return items, 0
+    named = FilterStatuses(filters, [item.shown.pk for item in items])
     kept = []
     for item in items:
-        keyword = filter_match(filters, item.post)
-        if keyword is None:
+        found = filter_match(filters, item.post, named)
+        if found is None:
             kept.append(item)
-        elif keyword.action == FilterAction.WARN:
-            item.warning = keyword.phrase
+        elif found.action == FilterAction.WARN:
+            item.warning = found.title
             kept.append(item)
     return kept, len(items) - len(kept)
 
@@ -311,6 +409,7 @@ def home_feed(
             mode=mode,
             next_page=page + 1 if more else None,
             hidden=left_out + filtered,
+            filters=filters,
         )
     max_id = parse_id(max_id) if max_id is not None else None
     if max_id is not None:
@@ -330,6 +429,7 @@ def home_feed(
         mode=LATEST,
         next_max_id=rows[-1].sort_key if more and rows else None,
         hidden=left_out + filtered,
+        filters=filters,
     )
 
 
@@ -346,7 +446,6 @@ def _entries_query(p):
 
 
 VIA_FIELDS = ("id", "handle", "display_name", "avatar")
-FILTER_FIELDS = ("id", "owner_id", "phrase", "action", "whole_word", "expires_at", "created_at")
 
 
 def _prepared_latest():
@@ -373,11 +472,10 @@ def _prepared_latest():
             for older in (False, True)
         }
         _FILTERS = Prepared(
-            lambda p: (
-                KeywordFilter.objects.filter(owner_id=p.id("owner"))
-                .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=p.now()))
-                .order_by("id")
-                .values_list(*FILTER_FIELDS)
+            lambda p: _filter_rows(
+                Filter.objects.filter(owner_id=p.id("owner")).filter(
+                    Q(expires_at__isnull=True) | Q(expires_at__gt=p.now())
+                )
             )
         )
     return _LATEST, _FILTERS
@@ -412,15 +510,10 @@ def _latest_rows(viewer, max_id, limit: int, now) -> list[FeedEntry]:
     return entries
 
 
-def light_filters(viewer, now) -> list[KeywordFilter]:
+def light_filters(viewer, now) -> list[Filter]:
     """`active_filters`, with a prepared query."""
-    from kith.core.prepared import instance
-
     _, filters = _prepared_latest()
-    return [
-        instance(KeywordFilter, FILTER_FIELDS, row)
-        for row in filters.rows(owner=viewer.pk, now=now)
-    ]
+    return _grouped(filters.rows(owner=viewer.pk, now=now))
 
 
 def latest_light(viewer, *, max_id=None, limit: int = DEFAULT_LIMIT, now=None) -> FeedPage | None:
@@ -473,6 +566,7 @@ def latest_light(viewer, *, max_id=None, limit: int = DEFAULT_LIMIT, now=None) -
         next_max_id=rows[-1].sort_key if more and rows else None,
         hidden=left_out + filtered,
         light=True,
+        filters=filters,
     )
 
 
@@ -547,9 +641,42 @@ def access_entry(viewer, entry_id) -> FeedItem:
     return item
 
 
-def filters_of(person) -> list[KeywordFilter]:
-    """Return all of `person`'s keyword filters, expired ones too (they say so)."""
-    return list(KeywordFilter.objects.filter(owner=person))
+def filters_of(person) -> list[Filter]:
+    """Return all of `person`'s filters, expired ones too (they say so), by title, with their
+    keywords and the posts they name (three queries)."""
+    from django.db.models import Prefetch
+
+    return list(
+        Filter.objects.filter(owner=person)
+        .prefetch_related(Prefetch("keywords", queryset=FilterKeyword.objects.order_by("id")))
+        .prefetch_related("statuses")
+    )
+
+
+def filter_with_parts(person, filter_id) -> Filter:
+    """`access_filter` with its keywords and named posts prefetched (three queries)."""
+    from django.http import Http404
+
+    pk = parse_id(filter_id)
+    found = (
+        Filter.objects.filter(owner=person, pk=pk).prefetch_related("keywords", "statuses").first()
+        if pk
+        else None
+    )
+    if found is None:
+        raise Http404("No such filter.")
+    return found
+
+
+def access_filter(person, filter_id) -> Filter:
+    """Return `person`'s filter `filter_id`, or raise Http404 (someone else's is missing)."""
+    from django.http import Http404
+
+    pk = parse_id(filter_id)
+    found = Filter.objects.filter(owner=person, pk=pk).first() if pk else None
+    if found is None:
+        raise Http404("No such filter.")
+    return found
 
 
 def answer_offers_of(person) -> list:
@@ -593,9 +720,14 @@ def list_feed(
         more = len(rows) > limit
         rows = rows[:limit]
     annotate_for_viewer(viewer, rows)
-    items, filtered = apply_filters(active_filters(viewer), [FeedItem(post=p) for p in rows])
+    filters = active_filters(viewer)
+    items, filtered = apply_filters(filters, [FeedItem(post=p) for p in rows])
     return FeedPage(
-        items=items, mode="list", next_max_id=rows[-1].pk if more else None, hidden=filtered
+        items=items,
+        mode="list",
+        next_max_id=rows[-1].pk if more else None,
+        hidden=filtered,
+        filters=filters,
     )
 
 

@@ -13,7 +13,8 @@ Kith's own stream: an open stream costs a coroutine and the broker's bounded que
 
 Events come from the broker of Kith's live updates (one subscription per connection, for its
 person): `feed_entry` becomes `update` (on `user`, and on `public`, `hashtag`, `list` when
-the status fits), `notification` becomes `notification` (`user`, `user:notification`), a
+the status fits), `notification` becomes `notification` (`user`, `user:notification`),
+`filters_changed` (the person's filters changed) is sent as it is on `user`, a
 direct status (visibility "mentioned") also becomes `conversation` (`direct`); Kith's private
 messages stay in Kith's own API (docs/mastodon.md). Every payload is built at delivery time
 by `kith.mastodon.entities` through the subscriber's access rule (`posts_by_ids`,
@@ -205,6 +206,8 @@ def _messages_for(person_id: int, event: Event, channels: set[Channel]) -> list:
         return _update(person_id, event, channels)
     if event.event == "notification" and names & {"user", "user:notification"}:
         return _notification(person_id, event, channels)
+    if event.event == "filters_changed":  # no payload, as Mastodon sends it
+        return [(c.label, "filters_changed", None) for c in channels if c.name == "user"]
     return []
 
 
@@ -224,7 +227,7 @@ def _update(person_id: int, event: Event, channels: set[Channel]) -> list:
     post = posts.get(post_id)
     if post is None:
         return []
-    found = entities.statuses([post], viewer)
+    found = entities.statuses([post], viewer, context="home")
     if not found:
         return []
     status = found[0]
@@ -450,7 +453,8 @@ class SseStream(_Stream):
         await self.send({"type": "http.response.body", "body": b":thump\n\n", "more_body": True})
 
     async def emit(self, label, name, payload) -> None:
-        body = f"event: {name}\ndata: {payload}\n\n".encode()
+        data = "undefined" if payload is None else payload  # Mastodon's text for no payload
+        body = f"event: {name}\ndata: {data}\n\n".encode()
         await self.send({"type": "http.response.body", "body": body, "more_body": True})
 
 
@@ -564,7 +568,10 @@ class WebSocketStream(_Stream):
         return  # the server pings the socket itself (uvicorn: ws_ping_interval)
 
     async def emit(self, label, name, payload) -> None:
-        text = orjson.dumps({"stream": label, "event": name, "payload": payload}).decode()
+        message = {"stream": label, "event": name}
+        if payload is not None:
+            message["payload"] = payload
+        text = orjson.dumps(message).decode()
         await self._send_text(text)
 
     async def _send_text(self, text: str) -> None:

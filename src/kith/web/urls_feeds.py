@@ -13,6 +13,7 @@ urlpatterns = [
     path("lists/<int:list_id>/", feeds.list_page, name="list_page"),
     path("lists/<int:list_id>/edit/", feeds.list_edit, name="list_edit"),
     path("settings/filters/", feeds.filters, name="settings_filters"),
+    path("settings/filters/<int:filter_id>/", feeds.filter_edit, name="settings_filter_edit"),
     path("settings/answering/", feeds.answer_offers, name="settings_answer_offers"),
     re_path(rf"^{HANDLE}/follow/settings/$", feeds.follow_settings, name="follow_settings"),
 ]

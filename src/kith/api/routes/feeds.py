@@ -61,7 +61,7 @@ class FeedItemOut(Schema):
     post: PostOut = Field(description="A repost carries its original in repost_of")
     shared_by: PersonSummaryOut | None
     via: PersonSummaryOut | None = Field(description="Whose share the sharer saw")
-    filtered: str | None = Field(description="The phrase of a warn filter this post matches")
+    filtered: str | None = Field(description="The title of a warn filter this post matches")
     why: WhyOut
 
 
@@ -87,20 +87,65 @@ class ListOut(Schema):
     members: list[PersonSummaryOut]
 
 
-class FilterIn(Schema):
-    phrase: str
-    action: Literal["hide", "warn"] = "warn"
+Context = Literal["home", "notifications", "public", "thread", "account"]
+Duration = Literal["forever", "1h", "1d", "7d", "30d"]
+
+
+class KeywordIn(Schema):
+    keyword: str
     whole_word: bool = True
-    duration: Literal["forever", "1h", "1d", "7d", "30d"] = "forever"
+
+
+class FilterIn(Schema):
+    title: str | None = Field(None, description="Required unless `phrase` is given")
+    keywords: list[KeywordIn] = []
+    contexts: list[Context] | None = Field(None, description="Where it applies; default: all")
+    action: Literal["hide", "warn"] = "warn"
+    expires_in: int | None = Field(None, ge=1, description="Seconds; wins over `duration`")
+    duration: Duration = "forever"
+    phrase: str | None = Field(
+        None,
+        description="Shortcut: a filter titled `phrase` with that one keyword, in every "
+        "context (adding the same phrase again replaces its settings)",
+    )
+    whole_word: bool = Field(True, description="With `phrase`")
+
+
+class KeywordChangeIn(Schema):
+    id: str | None = Field(None, description="A keyword of the filter; none: a new keyword")
+    keyword: str | None = None
+    whole_word: bool | None = None
+    remove: bool = False
+
+
+class FilterPatchIn(Schema):
+    title: str | None = None
+    contexts: list[Context] | None = None
+    action: Literal["hide", "warn"] | None = None
+    expires_in: int | None = Field(None, ge=1, description="Seconds; null: never expires")
+    duration: Duration | None = None
+    keywords: list[KeywordChangeIn] = Field([], description="Add, change or remove keywords")
+
+
+class KeywordOut(Schema):
+    id: str
+    keyword: str
+    whole_word: bool
 
 
 class FilterOut(Schema):
     id: str
-    phrase: str
+    title: str
+    contexts: list[Context]
     action: Literal["hide", "warn"]
-    whole_word: bool
     expires_at: datetime | None
     active: bool
+    keywords: list[KeywordOut]
+    post_ids: list[str] = Field(description="The posts this filter names")
+
+
+class FilterPostIn(Schema):
+    post_id: str
 
 
 class OfferOut(Schema):
@@ -245,43 +290,94 @@ def list_feed(request, list_id: str, query: Query[ListPageQuery]) -> HttpRespons
     return _page_response(request, _items_data(request.auth, page), page.next_max_id)
 
 
-# --- Keyword filters --------------------------------------------------------------------------
+# --- Filters --------------------------------------------------------------------------------
 
 
-def _filter_dict(keyword_filter, now) -> dict:
+def _filter_dict(found, now) -> dict:
     return {
-        "id": str(keyword_filter.pk),
-        "phrase": keyword_filter.phrase,
-        "action": keyword_filter.action,
-        "whole_word": keyword_filter.whole_word,
-        "expires_at": keyword_filter.expires_at,
-        "active": keyword_filter.expires_at is None or keyword_filter.expires_at > now,
+        "id": str(found.pk),
+        "title": found.title,
+        "contexts": list(found.contexts),
+        "action": found.action,
+        "expires_at": found.expires_at,
+        "active": found.expires_at is None or found.expires_at > now,
+        "keywords": [
+            {"id": str(k.pk), "keyword": k.keyword, "whole_word": k.whole_word}
+            for k in found.keywords.all()
+        ],
+        "post_ids": [str(s.post_id) for s in found.statuses.all()],
     }
 
 
-@router.get("/filters", response={200: list[FilterOut], **ERRORS}, summary="My keyword filters")
+def _filter_out(request, filter_id) -> dict:
+    from django.utils import timezone
+
+    found = selectors.filter_with_parts(request.auth, filter_id)
+    return _filter_dict(found, timezone.now())
+
+
+@router.get("/filters", response={200: list[FilterOut], **ERRORS}, summary="My filters")
 def list_filters(request):
+    """Every filter, expired ones too (`active` says), by title."""
     from django.utils import timezone
 
     now = timezone.now()
     return [_filter_dict(f, now) for f in selectors.filters_of(request.auth)]
 
 
-@router.post(
-    "/filters", response={201: FilterOut, **ERRORS}, summary="Add (or replace) a keyword filter"
-)
+@router.post("/filters", response={201: FilterOut, **ERRORS}, summary="Add a filter")
 def add_filter(request, data: FilterIn):
-    """Hide posts containing `phrase`, or show them behind a warning, in every feed."""
-    from django.utils import timezone
+    """Hide posts containing any of `keywords`, or show them behind a warning, in `contexts`
+    (home: the home feed and lists; the others apply in Mastodon apps)."""
+    if data.phrase is not None and data.title is None:
+        found = actions.keyword_filter_add(
+            owner=request.auth,
+            phrase=data.phrase,
+            action=FilterAction(data.action),
+            whole_word=data.whole_word,
+            duration=data.duration,
+        )
+    else:
+        seconds = data.expires_in or actions.duration_seconds(data.duration)
+        found = actions.filter_create(
+            owner=request.auth,
+            title=data.title or "",
+            contexts=data.contexts,
+            action=data.action,
+            expires_in=seconds,
+            keywords=[(k.keyword, k.whole_word) for k in data.keywords],
+        )
+    return Status(201, _filter_out(request, found.pk))
 
-    keyword_filter = actions.keyword_filter_add(
-        owner=request.auth,
-        phrase=data.phrase,
-        action=FilterAction(data.action),
-        whole_word=data.whole_word,
-        duration=data.duration,
-    )
-    return Status(201, _filter_dict(keyword_filter, timezone.now()))
+
+@router.get("/filters/{filter_id}", response={200: FilterOut, **ERRORS}, summary="A filter")
+def get_filter(request, filter_id: str):
+    return _filter_out(request, filter_id)
+
+
+@router.patch(
+    "/filters/{filter_id}", response={200: FilterOut, **ERRORS}, summary="Change a filter"
+)
+def change_filter(request, filter_id: str, data: FilterPatchIn):
+    """Change what is given: `expires_in` (null: never) or `duration`; `keywords` lines with an
+    `id` change or (`remove`) remove that keyword, lines without one add a keyword. All or
+    nothing."""
+    found = selectors.access_filter(request.auth, filter_id)
+    given = data.model_fields_set
+    changes = {}
+    for name in ("title", "contexts", "action"):
+        if name in given and getattr(data, name) is not None:
+            changes[name] = getattr(data, name)
+    if "expires_in" in given:
+        changes["expires_in"] = data.expires_in
+    elif data.duration is not None:
+        changes["expires_in"] = actions.duration_seconds(data.duration)
+    keywords = [
+        actions.KeywordChange(id=k.id, keyword=k.keyword, whole_word=k.whole_word, destroy=k.remove)
+        for k in data.keywords
+    ]
+    actions.filter_update(filter=found, keywords=keywords, **changes)
+    return _filter_out(request, found.pk)
 
 
 @router.delete("/filters/{filter_id}", response={204: None, **ERRORS}, summary="Remove a filter")
@@ -289,6 +385,37 @@ def remove_filter(request, filter_id: str):
     if not actions.keyword_filter_remove(owner=request.auth, filter_id=filter_id):
         raise Http404("No such filter.")
     return Status(204, None)
+
+
+@router.post(
+    "/filters/{filter_id}/posts",
+    response={201: FilterOut, **ERRORS},
+    summary="Make a filter match a post",
+)
+def add_filter_post(request, filter_id: str, data: FilterPostIn):
+    """The post (one you may see) and reposts of it match the filter, whatever their text."""
+    from kith.conversations.access import access_post
+
+    found = selectors.access_filter(request.auth, filter_id)
+    actions.filter_status_add(filter=found, post=access_post(request.auth, data.post_id))
+    return Status(201, _filter_out(request, found.pk))
+
+
+@router.delete(
+    "/filters/{filter_id}/posts/{post_id}",
+    response={200: FilterOut, **ERRORS},
+    summary="Stop a filter matching a post",
+)
+def remove_filter_post(request, filter_id: str, post_id: str):
+    from kith.core.ids import parse_id
+    from kith.feeds.models import FilterStatus
+
+    found = selectors.access_filter(request.auth, filter_id)
+    named = FilterStatus.objects.filter(filter=found, post_id=parse_id(post_id) or 0).first()
+    if named is None:
+        raise Http404("The filter does not name that post.")
+    actions.filter_status_remove(filter_status=named)
+    return _filter_out(request, found.pk)
 
 
 # --- Question routing -------------------------------------------------------------------------

@@ -28,7 +28,13 @@ from kith.mastodon.entities.content import (
     status_tag,
     tag,
 )
-from kith.mastodon.entities.filters import filter_entity, filter_keyword, filter_result
+from kith.mastodon.entities.filters import (
+    filter_entity,
+    filter_keyword,
+    filter_result,
+    filter_status,
+    filter_v1,
+)
 from kith.mastodon.entities.history import status_edits, status_source
 from kith.mastodon.entities.misc import (
     ConversationRow,
@@ -74,6 +80,8 @@ __all__ = [
     "filter_entity",
     "filter_keyword",
     "filter_result",
+    "filter_status",
+    "filter_v1",
     "grouped_notifications",
     "iso",
     "kith_visibility",

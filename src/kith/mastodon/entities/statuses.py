@@ -38,8 +38,8 @@ from kith.conversations.media import media_for_posts
 from kith.conversations.models import Media, Post, PostVisibility, QuotePolicy
 from kith.conversations.polls import poll_fragment, poll_view
 from kith.conversations.selectors import ViewerMarks, viewer_marks
-from kith.feeds.models import KeywordFilter
-from kith.feeds.selectors import active_filters, filters_matching
+from kith.feeds.models import Filter
+from kith.feeds.selectors import FilterStatuses, active_filters, filter_matches, in_context
 from kith.mastodon.entities.accounts import Accounts, mention
 from kith.mastodon.entities.common import absolute, iso, sid
 from kith.mastodon.entities.content import (
@@ -147,7 +147,15 @@ class _Page:
     """What one `statuses` call has loaded: fragments, accounts, filters, quoted posts."""
 
     def __init__(
-        self, viewer, fragments, people: Accounts, filters, quoted, votes, marks=None
+        self,
+        viewer,
+        fragments,
+        people: Accounts,
+        filters,
+        quoted,
+        votes,
+        marks=None,
+        named: FilterStatuses | None = None,
     ) -> None:
         self.viewer = viewer
         self.marks = marks or ViewerMarks()
@@ -156,6 +164,7 @@ class _Page:
         self.fragments = fragments
         self.people = people
         self.filters = filters
+        self.named = named
         self.quoted = quoted
         self.signed_in = viewer is not None and getattr(viewer, "is_authenticated", False)
 
@@ -187,7 +196,8 @@ class _Page:
                     "muted": self.marks.muted(post),
                     "bookmarked": post.pk in self.marks.bookmarked,
                     "filtered": [
-                        filter_result(f) for f in filters_matching(self.filters, fragment["text"])
+                        filter_result(m.filter, m.keywords, m.status_ids)
+                        for m in filter_matches(self.filters, fragment["text"], post.pk, self.named)
                     ],
                 }
             )
@@ -294,15 +304,19 @@ def statuses(
     posts: list[Post],
     viewer,
     *,
-    filters: list[KeywordFilter] | None = None,
+    filters: list[Filter] | None = None,
     accounts: Accounts | None = None,
+    context: str | None = None,
 ) -> list[dict]:
     """Return the Statuses of `posts` (loaded through `conversations.access` for `viewer`:
     full or light, annotated for the viewer or not), in order, in a fixed number of queries.
 
     Left out: deleted posts, and reposts whose original the viewer may no longer see.
-    `filters`: the viewer's active keyword filters, when the caller has them already;
-    `accounts`: an `Accounts` of the response, to load every account it shows at once.
+    `filters`: the viewer's active filters (`feeds.selectors.active_filters`), when the
+    caller has them already; `accounts`: an `Accounts` of the response, to load every
+    account it shows at once; `context`: where the statuses are shown (`home`,
+    `notifications`, `public`, `thread`, `account`): `filtered` lists the filters of that
+    context (None: every active filter, each with its `context` for the app to apply).
     """
     posts = [p for p in posts if p.deleted_at is None]
     originals = {p.repost_of_id for p in posts if p.repost_of_id is not None}
@@ -320,10 +334,12 @@ def statuses(
     signed_in = viewer is not None and getattr(viewer, "is_authenticated", False)
     if filters is None:
         filters = active_filters(viewer) if signed_in else []
+    filters = in_context(filters, context)
+    named = FilterStatuses(filters, [p.pk for p in originals_shown]) if filters else None
     fragments = status_fragments(originals_shown)
     votes = _votes(viewer, originals_shown, fragments)
     marks = viewer_marks(viewer, originals_shown) if signed_in else ViewerMarks()
-    page = _Page(viewer, fragments, people, filters, quoted, votes, marks)
+    page = _Page(viewer, fragments, people, filters, quoted, votes, marks, named)
     return [page.reblog(p) if p.repost_of_id is not None else page.status(p) for p in posts]
 
 

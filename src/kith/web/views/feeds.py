@@ -12,11 +12,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kith.feeds import actions, selectors
-from kith.feeds.models import FilterAction
+from kith.feeds.models import FilterAction, FilterContext
 from kith.people.access import access_person
 from kith.relationships.access import follows_of
 from kith.relationships.actions.follows import follow_settings_set
@@ -144,36 +145,137 @@ def list_edit(request, list_id: int):
 
 # --- Filters ------------------------------------------------------------------------------------
 
+KEYWORD_ROWS = 3  # empty keyword rows the form offers
+
+
+def _keyword_rows(post) -> list[tuple[str, str, bool, bool]]:
+    """The keyword rows of the filter form: (id, keyword, whole word, remove), in order."""
+    rows = []
+    for index in range(actions.KEYWORDS_MAX + KEYWORD_ROWS):
+        prefix = f"kw-{index}-"
+        if not any(key.startswith(prefix) for key in post):
+            continue
+        rows.append(
+            (
+                post.get(prefix + "id", ""),
+                post.get(prefix + "keyword", ""),
+                post.get(prefix + "whole") == "on",
+                post.get(prefix + "remove") == "on",
+            )
+        )
+    return rows
+
+
+def _filter_form(request, found=None) -> dict:
+    """Read the filter form (title, contexts, action, duration, keyword rows)."""
+    post = request.POST
+    duration = post.get("duration", "keep" if found else "forever")
+    values = {
+        "title": post.get("title", ""),
+        "contexts": post.getlist("context"),
+        "action": post.get("action", FilterAction.WARN),
+    }
+    if duration != "keep":
+        values["expires_in"] = actions.duration_seconds(duration)
+    return values
+
+
+def _save_filter(request, found=None):
+    values = _filter_form(request, found)
+    rows = _keyword_rows(request.POST)
+    if found is None:
+        return actions.filter_create(
+            owner=request.user,
+            keywords=[
+                (text, whole) for _, text, whole, remove in rows if text.strip() and not remove
+            ],
+            **values,
+        )
+    changes = []
+    for pk, text, whole, remove in rows:
+        if pk:
+            changes.append(
+                actions.KeywordChange(id=pk, keyword=text, whole_word=whole, destroy=remove)
+            )
+        elif text.strip() and not remove:
+            changes.append(actions.KeywordChange(keyword=text, whole_word=whole))
+    return actions.filter_update(filter=found, keywords=changes, **values)
+
+
+def _form_context(request, found=None, errors=()) -> dict:
+    """What the filter form shows: the values sent back after an error, else the filter's."""
+    if request.method == "POST":
+        keyword_rows = [
+            {"id": pk, "keyword": text, "whole_word": whole, "remove": remove}
+            for pk, text, whole, remove in _keyword_rows(request.POST)
+        ]
+        chosen = request.POST.getlist("context")
+        title = request.POST.get("title", "")
+        action = request.POST.get("action", FilterAction.WARN)
+    elif found is not None:
+        keyword_rows = [
+            {"id": k.pk, "keyword": k.keyword, "whole_word": k.whole_word, "remove": False}
+            for k in found.keywords.all()
+        ]
+        chosen, title, action = found.contexts, found.title, found.action
+    else:
+        keyword_rows, chosen, title, action = [], list(FilterContext.values), "", FilterAction.WARN
+    keyword_rows += [
+        {"id": "", "keyword": "", "whole_word": True, "remove": False} for _ in range(KEYWORD_ROWS)
+    ]
+    return {
+        "form": {"title": title, "action": action, "contexts": chosen, "keywords": keyword_rows},
+        "filter": found,
+        "durations": (["keep"] if found else []) + list(actions.FILTER_DURATIONS),
+        "filter_actions": FilterAction.choices,
+        "filter_contexts": FilterContext.choices,
+        "errors": list(errors),
+    }
+
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def filters(request):
+    """The person's filters (and a form for a new one), and the topics they answer."""
     errors = []
     if request.method == "POST":
         if request.POST.get("remove"):
             actions.keyword_filter_remove(owner=request.user, filter_id=request.POST["remove"])
+            messages.success(request, "Filter removed.")
             return redirect("settings_filters")
         try:
-            actions.keyword_filter_add(
-                owner=request.user,
-                phrase=request.POST.get("phrase", ""),
-                action=request.POST.get("action", FilterAction.WARN),
-                whole_word=request.POST.get("whole_word") == "on",
-                duration=request.POST.get("duration", "forever"),
-            )
+            _save_filter(request)
         except ValidationError as error:
             errors = _errors(error)
         else:
             messages.success(request, "Filter saved.")
             return redirect("settings_filters")
     context = {
+        **_form_context(request, errors=errors),
         "filters": selectors.filters_of(request.user),
-        "durations": list(actions.FILTER_DURATIONS),
-        "filter_actions": FilterAction.choices,
-        "errors": errors,
+        "now": timezone.now(),
         "offers": selectors.answer_offers_of(request.user),
     }
     return render(request, "web/settings_filters.html", context, status=400 if errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def filter_edit(request, filter_id: int):
+    """Edit one of the person's filters (someone else's is a 404)."""
+    found = selectors.access_filter(request.user, filter_id)
+    errors = []
+    if request.method == "POST":
+        try:
+            _save_filter(request, found)
+        except ValidationError as error:
+            errors = _errors(error)
+            found.refresh_from_db()
+        else:
+            messages.success(request, "Filter saved.")
+            return redirect("settings_filters")
+    context = _form_context(request, found, errors)
+    return render(request, "web/settings_filter_edit.html", context, status=400 if errors else 200)
 
 
 @login_required
