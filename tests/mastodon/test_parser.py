@@ -51,6 +51,25 @@ factory = RequestFactory()
         ([("id", "1"), ("id", "2")], {"id": ["1", "2"]}),
         ([("a]b[", "x"), ("a[b][c][d][e][f]", "y")], {}),
         ([("id[]", "")], {"id": [""]}),
+        # lists of objects (`keywords_attributes[][keyword]`, as Tusky sends them)
+        (
+            [
+                ("keywords_attributes[][keyword]", "one"),
+                ("keywords_attributes[][whole_word]", "false"),
+                ("keywords_attributes[][keyword]", "two"),
+                ("keywords_attributes[][whole_word]", "true"),
+            ],
+            {
+                "keywords_attributes": [
+                    {"keyword": "one", "whole_word": "false"},
+                    {"keyword": "two", "whole_word": "true"},
+                ]
+            },
+        ),
+        (
+            [("a[][x]", "1"), ("a[][y]", "2")],
+            {"a": [{"x": "1", "y": "2"}]},
+        ),
     ],
 )
 def test_rack_style_names_nest(pairs, expected):

@@ -71,8 +71,19 @@ def _insert(target: dict, path: list[str], values: list[Any]) -> None:
             if last:
                 node.extend(values)
                 return
-            # key[][name]: a list of objects (rare); start a new object when the name repeats
+            # key[][name]: a list of objects (`keywords_attributes[][keyword]`). One value
+            # goes to the last object unless it has that name already (then a new one), as
+            # Rack reads it; several values of one name (the form's order across names is
+            # gone by now) go to the first objects in turn, one each.
             rest = path[i + 1]
+            if len(values) > 1:
+                while len(node) < len(values):
+                    node.append({})
+                for index, value in enumerate(values):
+                    if not isinstance(node[index], dict):
+                        raise _Conflict()
+                    _insert(node[index], path[i + 1 :], [value])
+                return
             if not node or not isinstance(node[-1], dict) or rest in node[-1]:
                 node.append({})
             node = node[-1]

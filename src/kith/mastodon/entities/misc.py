@@ -22,7 +22,7 @@ from kith.people.models import Person
 def context(ancestors: list[Post], descendants: list[Post], viewer) -> dict:
     """Return the Context of a status: its `ancestors` and `descendants` (loaded through
     the access rule, oldest first) as Statuses, built in one batch."""
-    shown = {int(s["id"]): s for s in statuses(ancestors + descendants, viewer)}
+    shown = {int(s["id"]): s for s in statuses(ancestors + descendants, viewer, context="thread")}
     return {
         "ancestors": [shown[p.pk] for p in ancestors if p.pk in shown],
         "descendants": [shown[p.pk] for p in descendants if p.pk in shown],

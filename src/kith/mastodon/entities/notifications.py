@@ -95,7 +95,10 @@ class _Loaded:
         people = [actor for _, _, actor in actors if actor is not None]
         self.people = Accounts(viewer).load(people + authors)
         self.statuses = (
-            {int(s["id"]): s for s in statuses(shown, viewer, accounts=self.people)}
+            {
+                int(s["id"]): s
+                for s in statuses(shown, viewer, accounts=self.people, context="notifications")
+            }
             if shown
             else {}
         )

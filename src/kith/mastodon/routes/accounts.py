@@ -424,7 +424,7 @@ def account_statuses(request, response: HttpResponse, account_id: str, query: Qu
         posts = posts.filter(hashtags__name=name)
     found = paginate(request, with_relations(posts), query, default_limit=20, max_limit=40)
     found.add_link(response)
-    return entities.statuses(found.items, viewer)
+    return entities.statuses(found.items, viewer, context="account")
 
 
 def _follow_list(request, response, account_id: str, page: PageParams, *, followers: bool):

@@ -40,7 +40,8 @@ class TagQuery(PublicQuery):
 
 
 def _feed_statuses(request, response: HttpResponse, page, viewer, params: PageParams) -> list:
-    """Statuses of a feed page (`feeds.selectors.FeedPage`), with the Link header.
+    """Statuses of a feed page (`feeds.selectors.FeedPage`, home and lists: the "home"
+    filter context, with the filters the page loaded), with the Link header.
 
     The feed selectors page by `max_id` and `min_id` (the page just above it, as Mastodon);
     `since_id` keeps, of the newest page, what is newer than it."""
@@ -48,7 +49,8 @@ def _feed_statuses(request, response: HttpResponse, page, viewer, params: PagePa
     items = list(page.items)
     if since_id is not None and cursor(params.min_id, "min_id") is None:
         items = [item for item in items if item.cursor > since_id]
-    statuses = entities.statuses([item.post for item in items], viewer)
+    posts = [item.post for item in items]
+    statuses = entities.statuses(posts, viewer, filters=page.filters, context="home")
     if items:
         oldest = page.next_max_id if page.next_max_id is not None else items[-1].cursor
         link = link_header(request, items[0].cursor, oldest, page.next_max_id is not None)
@@ -89,7 +91,7 @@ def _public_posts(viewer, params: PublicQuery):
 def _page(request, response: HttpResponse, posts, viewer, params: PageParams) -> list:
     found = paginate(request, with_relations(posts), params, default_limit=20, max_limit=40)
     found.add_link(response)
-    return entities.statuses(found.items, viewer)
+    return entities.statuses(found.items, viewer, context="public")
 
 
 @router.get("/timelines/public", auth=READ_PUBLIC)
