@@ -5,8 +5,9 @@ entry): it waits for the surrounding transaction to commit, so a stream never an
 a rollback undid. Pass `post=` when the event carries a post: only those of `person_ids` who
 may see it receive the event, and a replay checks again (`kith.conversations.access`).
 
-Event names in use: `notification`, `message`, `feed_entry`; the stream itself sends `resync`
-when a client missed events and should reload.
+Event names in use: `notification`, `message`, `feed_entry`, `filters_changed` (the person's
+filters changed: Mastodon apps reload them); the stream itself sends `resync` when a client
+missed events and should reload.
 """
 
 from __future__ import annotations
