@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from django.core.cache import cache
+from tests.conftest import uvicorn_server  # noqa: F401  (kith.asgi under uvicorn, for streams)
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
