@@ -140,9 +140,7 @@ def test_polls(visibility, relationship, viewers, alice):
         assert vote.status_code == 401
     elif not sees:
         assert vote.status_code == 404
-    assert PollVote.objects.filter(poll_id=poll_id).count() == (
-        1 if vote.status_code == 200 else 0
-    )
+    assert PollVote.objects.filter(poll_id=poll_id).count() == (1 if vote.status_code == 200 else 0)
     assert (vote.status_code == 200) is (sees and relationship not in ("anonymous", "author"))
 
 
