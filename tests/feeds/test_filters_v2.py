@@ -348,3 +348,20 @@ def test_filters_in_the_native_api(api, alice, bob, carol, posts, token_for):
     assert [f["title"] for f in _ok(api("GET", "/filters", token=bob_token))] == ["Television"]
     _ok(api("DELETE", path, token=bob_token), 204)
     assert not Filter.objects.exists()
+
+
+def test_the_web_tag_page_applies_public_filters(client, alice, bob):
+    for body in ("Glaze notes #pots", "Kiln day #pots", "Raku #pots"):
+        actions.post_publish(author=alice, body=body)
+    filter_create(owner=bob, title="Home only", contexts=["home"], action="hide",
+                  keywords=[("raku", True)])  # fmt: skip
+    client.force_login(bob)
+    assert "Raku" in client.get("/tags/pots").content.decode()
+    filter_create(owner=bob, title="Kilns", contexts=["public"], action="hide",
+                  keywords=[("kiln", True)])  # fmt: skip
+    filter_create(owner=bob, title="Glazes", contexts=["public"], keywords=[("glaze", True)])
+    html = client.get("/tags/pots").content.decode()
+    assert "Kiln day" not in html and "Raku" in html
+    assert "Filtered: “Glazes”" in html and "Glaze notes" in html
+    client.logout()
+    assert "Kiln day" in client.get("/tags/pots").content.decode()  # bob's filters, not anyone's

@@ -125,12 +125,38 @@ def person_posts(request, handle: str):
     return _listing(request, page, "web/post_person_list.html", context)
 
 
+def apply_filters_to_page(request, page, context: str) -> None:
+    """Apply the signed-in reader's filters of `context` to a page of posts: a hide filter
+    leaves a post out, a warn filter sets `post.filter_warning` (its title). One query for
+    the filters, one more only when one of them names posts; the page's cursor stays."""
+    if not request.user.is_authenticated or not page.posts:
+        return
+    from kith.feeds.selectors import FilterStatuses, active_filters, filter_match, in_context
+
+    filters = in_context(active_filters(request.user), context)
+    if not filters:
+        return
+    shown = [p.repost_of if p.repost_of_id is not None else p for p in page.posts]
+    named = FilterStatuses(filters, [p.pk for p in shown])
+    kept = []
+    for post in page.posts:
+        found = filter_match(filters, post, named)
+        if found is None:
+            kept.append(post)
+        elif found.action == "warn":
+            post.filter_warning = found.title
+            kept.append(post)
+    page.posts[:] = kept  # the page itself is frozen; its list is not
+
+
 @require_GET
 def tag_page(request, tag: str):
+    """Posts with the tag (the "public" filter context applies)."""
     name = normalise_tag(tag)
     if name is None:
         raise Http404("No such tag.")
     page = tagged_posts(request.user, name, max_id=request.GET.get("max_id"))
+    apply_filters_to_page(request, page, "public")
     return _listing(request, page, "web/tag_page.html", tag_follow_context(request, name))
 
 
