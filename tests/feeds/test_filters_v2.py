@@ -365,3 +365,17 @@ def test_the_web_tag_page_applies_public_filters(client, alice, bob):
     assert "Filtered: “Glazes”" in html and "Glaze notes" in html
     client.logout()
     assert "Kiln day" in client.get("/tags/pots").content.decode()  # bob's filters, not anyone's
+
+
+def test_a_web_profile_applies_account_filters(client, alice, bob):
+    actions.post_publish(author=alice, body="Kiln day")
+    actions.post_publish(author=alice, body="Glaze notes")
+    filter_create(owner=bob, title="Kilns", contexts=["account"], action="hide",
+                  keywords=[("kiln", True)])  # fmt: skip
+    filter_create(owner=bob, title="Glazes", contexts=["account"], keywords=[("glaze", True)])
+    client.force_login(bob)
+    for path in ("/@alice", "/@alice/posts"):
+        html = client.get(path).content.decode()
+        assert "Kiln day" not in html and "Filtered: “Glazes”" in html, path
+    client.force_login(alice)
+    assert "Kiln day" in client.get("/@alice").content.decode()

@@ -509,8 +509,9 @@ def test_profile_listing_queries_are_bounded(client, alice, bob):
         quote_and_repost(i)
     large = _count(client, "/@alice")
     assert large == small
-    # session, viewer, person, card, standing, follow, posts_of, pinned posts, images, badge…
-    assert large <= 17
+    # session, viewer, person, card, standing, follow, posts_of, the reader's filters (the
+    # "account" context), pinned posts, images, badge…
+    assert large <= 18
     assert _count(client, "/@alice/posts") <= small
 
 

@@ -106,6 +106,7 @@ def _listing(request, page, template: str, context: dict):
 def profile_posts_context(request, person) -> dict:
     """Return the first page of `person`'s posts for their profile (and the compose box)."""
     page = posts_of(request.user, person)
+    apply_filters_to_page(request, page, "account")
     context = {"page": page, "more_url": f"{person.get_absolute_url()}/posts"}
     context.update(pinned_context(request, person, images=False))
     attach_images(page.posts + context["pinned"])
@@ -120,6 +121,7 @@ def person_posts(request, handle: str):
     """A person's posts, newest first (the profile shows the first page)."""
     person = access_person(request.user, handle)
     page = posts_of(request.user, person, max_id=request.GET.get("max_id"))
+    apply_filters_to_page(request, page, "account")
     mark_pinned(request, person, page.posts)
     context = {"person": person, "pin_controls": request.user.pk == person.pk}
     return _listing(request, page, "web/post_person_list.html", context)
