@@ -1,11 +1,13 @@
-"""Where a home-feed request spends its time: cProfile of `GET /api/kith/v1/feed` and `GET /`
-(20 entries, logged in) through Django's test client, in-process, after a warm-up.
+"""Where a home-feed request spends its time: cProfile of `GET /api/kith/v1/feed`, `GET /`
+(20 entries, logged in) and Mastodon's `GET /api/v1/timelines/home` (`masto`: a third of the
+posts with an image, an OAuth token, as bench/mastodon_bench.py) through Django's test
+client, in-process, after a warm-up.
 
 Builds the same throwaway feed as feed_http_bench.py (feeds_bench.build_feed), then runs
 --runs requests of each under cProfile and prints the top functions by cumulative time,
 the mean wall time per request and the number of queries per request.
 
-Usage:  .venv/bin/python bench/feed_profile.py [--runs 200] [--top 30] [--paths api,home]
+Usage:  .venv/bin/python bench/feed_profile.py [--runs 200] [--top 30] [--paths api,home,masto]
 """
 
 from __future__ import annotations
@@ -75,16 +77,29 @@ def main() -> int:
         call_command("migrate", interactive=False, verbosity=0)
         reader = feeds_bench.build_feed(args.entries, args.seed)
         _, token = access_token_create(person=reader, name="bench")
+        masto_token = ""
+        if "masto" in args.paths:
+            import mastodon_bench
+
+            settings.KITH_MASTODON_RATE_LIMIT = 0
+            mastodon_bench.add_media(reader)
+            masto_token = mastodon_bench.oauth_token(reader)
         api = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
         home = Client()
         home.force_login(reader)
-        cases = {"api": (api, "/api/kith/v1/feed?limit=20"), "home": (home, "/")}
+        masto = Client(HTTP_AUTHORIZATION=f"Bearer {masto_token}")
+        cases = {
+            "api": (api, "/api/kith/v1/feed?limit=20"),
+            "home": (home, "/"),
+            "masto": (masto, "/api/v1/timelines/home"),
+        }
         cookie = (
             f"{settings.SESSION_COOKIE_NAME}={home.cookies[settings.SESSION_COOKIE_NAME].value}"
         )
         headers = {
             "api": {"HTTP_AUTHORIZATION": f"Bearer {token}"},
             "home": {"HTTP_COOKIE": cookie},
+            "masto": {"HTTP_AUTHORIZATION": f"Bearer {masto_token}"},
         }
         for key in args.paths.split(","):
             client, path = cases[key]

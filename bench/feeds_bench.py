@@ -76,10 +76,13 @@ def make_people(prefix: str, count: int):
 
     from kith.people.models import Person
 
-    password = make_password(None)
+    from django.utils import timezone
+
+    password, now = make_password(None), timezone.now()
+    # Confirmed addresses, as real accounts have (the Mastodon API refuses unconfirmed ones).
     people = [
         Person(handle=f"{prefix}{i}", display_name=f"{prefix.title()} {i}",
-               email=f"{prefix}{i}@example.org", password=password)
+               email=f"{prefix}{i}@example.org", password=password, email_confirmed_at=now)
         for i in range(count)
     ]  # fmt: skip
     Person.objects.bulk_create(people, batch_size=2000)

@@ -12,9 +12,10 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from kith.core.ids import parse_id
+from kith.core.prepared import Prepared, instance
 from kith.people.models import ContactField, Person, Visibility
 from kith.people.validators import normalise_handle
-from kith.relationships.access import Relationship, relationship_between
+from kith.relationships.access import ANONYMOUS, Relationship, relationship_between
 
 _LEVELS_SELF = frozenset(Visibility.values)
 _LEVELS_CONNECTED = frozenset({Visibility.PUBLIC, Visibility.CONNECTIONS})
@@ -162,10 +163,46 @@ def recent_changes_visible_to(viewer, person_ids) -> dict:
     return latest
 
 
+# Hot pages (a timeline's accounts) read people and their public fields by id with queries
+# compiled once (`core.prepared`); lists longer than this go through the ORM.
+PREPARED_IDS = 80
+_PERSON_FIELDS = tuple(f.attname for f in Person._meta.concrete_fields)
+_PERSON_PK = _PERSON_FIELDS.index(Person._meta.pk.attname)
+_PEOPLE = Prepared(
+    lambda p: Person.objects.filter(pk__in=p.ids("ids", PREPARED_IDS)).values_list(*_PERSON_FIELDS)
+)
+_FIELD_FIELDS = tuple(f.attname for f in ContactField._meta.concrete_fields)
+_PUBLIC_FIELDS = Prepared(
+    lambda p: ContactField.objects.filter(
+        person_id__in=p.ids("ids", PREPARED_IDS), visibility__in=sorted(_LEVELS_ANYONE)
+    ).values_list(*_FIELD_FIELDS)
+)
+
+
 def people_by_ids(person_ids) -> dict[int, Person]:
     """Return, by id, the people `person_ids` that the caller already may show (authors of
     posts it loaded through the access rule, people in a relationship list): one query."""
-    return {person.pk: person for person in Person.objects.filter(pk__in=list(set(person_ids)))}
+    ids = list(set(person_ids))
+    if not ids:
+        return {}
+    if len(ids) <= PREPARED_IDS:
+        rows = _PEOPLE.rows(ids=ids)
+        return {row[_PERSON_PK]: instance(Person, _PERSON_FIELDS, row) for row in rows}
+    return {person.pk: person for person in Person.objects.filter(pk__in=ids)}
+
+
+def public_fields_of_many(person_ids) -> dict[int, list[ContactField]]:
+    """Return, per person id, the fields anyone may see (`visible_fields_of_many` for a
+    viewer with no relationship to them), in card order: one query."""
+    ids = list(set(person_ids))
+    if len(ids) > PREPARED_IDS:
+        return visible_fields_of_many(None, {pk: ANONYMOUS for pk in ids})
+    fields: dict[int, list[ContactField]] = {pk: [] for pk in ids}
+    if ids:
+        for row in _PUBLIC_FIELDS.rows(ids=ids):
+            field = instance(ContactField, _FIELD_FIELDS, row)
+            fields[field.person_id].append(field)
+    return fields
 
 
 def profile_counts(person_ids) -> dict[int, dict]:

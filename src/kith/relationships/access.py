@@ -11,6 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from kith.core.ids import parse_id
+from kith.core.prepared import Prepared, instance
 from kith.relationships.models import (
     OPEN_INVITATION_STATUSES,
     Block,
@@ -264,12 +265,30 @@ def standings_between(viewer, person_ids) -> dict[int, Standing]:
     return found
 
 
+# A page's people (up to this many) are checked with a query compiled once (`core.prepared`).
+PREPARED_IDS = 80
+_CONNECTION_FIELDS = tuple(f.attname for f in Connection._meta.concrete_fields)
+_CONNECTIONS = Prepared(
+    lambda p: Connection.objects.filter(
+        Q(person_a_id=p.id("viewer"), person_b_id__in=p.ids("b", PREPARED_IDS))
+        | Q(person_b_id=p.id("viewer"), person_a_id__in=p.ids("a", PREPARED_IDS))
+    ).values_list(*_CONNECTION_FIELDS)
+)
+
+
 def connections_with(viewer, person_ids) -> dict[int, Connection]:
     """Return `viewer`'s connections to those of `person_ids` they are connected to, by the
     other person's id (one query)."""
     ids = set(person_ids)
     if viewer is None or not getattr(viewer, "is_authenticated", False) or not ids:
         return {}
+    if len(ids) <= PREPARED_IDS:
+        ordered = list(ids)
+        found = (
+            instance(Connection, _CONNECTION_FIELDS, row)
+            for row in _CONNECTIONS.rows(viewer=viewer.pk, a=ordered, b=ordered)
+        )
+        return {connection.other(viewer.pk): connection for connection in found}
     rows = Connection.objects.filter(
         Q(person_a_id=viewer.pk, person_b_id__in=ids)
         | Q(person_b_id=viewer.pk, person_a_id__in=ids)

@@ -23,7 +23,12 @@ from kith.mastodon.entities.common import (
     iso_midnight,
     text_html,
 )
-from kith.people.access import people_by_ids, profile_counts, visible_fields_of_many
+from kith.people.access import (
+    people_by_ids,
+    profile_counts,
+    public_fields_of_many,
+    visible_fields_of_many,
+)
 from kith.people.models import ContactField, FieldKind, Person
 from kith.relationships.access import (
     ANONYMOUS,
@@ -147,7 +152,7 @@ def account_bases(person_ids: Iterable[int]) -> dict[int, dict]:
     show), by id: three queries, whatever their number (the people, their public
     contact-card fields, and their counts unless cached: `account_counts`)."""
     people = people_by_ids(person_ids)
-    fields = visible_fields_of_many(None, {pk: ANONYMOUS for pk in people})
+    fields = public_fields_of_many(people)
     counts = account_counts(people)
     return {pk: _base(person, fields[pk], counts[pk]) for pk, person in people.items()}
 
