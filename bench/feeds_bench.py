@@ -73,10 +73,9 @@ def report(name: str, samples_ms: list[float]) -> float:
 
 def make_people(prefix: str, count: int):
     from django.contrib.auth.hashers import make_password
+    from django.utils import timezone
 
     from kith.people.models import Person
-
-    from django.utils import timezone
 
     password, now = make_password(None), timezone.now()
     # Confirmed addresses, as real accounts have (the Mastodon API refuses unconfirmed ones).
