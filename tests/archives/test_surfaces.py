@@ -116,7 +116,9 @@ def test_api_upload_status_figures_delete(
     client, alice, token_for, tmp_path, django_capture_on_commit_callbacks
 ):
     headers = {"Authorization": f"Bearer {token_for(alice)}"}
-    upload = SimpleUploadedFile("twitter.zip", _zip_bytes(tmp_path, "x"))
+    # The same bytes twice: a zip written again in another second holds another timestamp.
+    data = _zip_bytes(tmp_path, "x")
+    upload = SimpleUploadedFile("twitter.zip", data)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             "/api/kith/v1/archives", {"network": "x", "file": upload}, headers=headers
@@ -134,7 +136,7 @@ def test_api_upload_status_figures_delete(
     assert figures["talked_with"][0] == {"who": "700", "messages": 2, "replies": 0}
     again = client.post(
         "/api/kith/v1/archives",
-        {"network": "x", "file": SimpleUploadedFile("copy.zip", _zip_bytes(tmp_path, "x"))},
+        {"network": "x", "file": SimpleUploadedFile("copy.zip", data)},
         headers=headers,
     )
     assert again.status_code == 200 and again.json()["id"] == body["id"]
